@@ -1,0 +1,8 @@
+"""`make bench`: every benchmark, one after the other."""
+
+from . import chat, pages
+
+print("== chatbot on the dev set ==")
+chat.main(["--no-misses"])
+print("\n== pages ==")
+pages.main([])

@@ -1,0 +1,100 @@
+"""Chatbot quality and speed on a labelled set (default: ../shared/chat-dev.jsonl).
+
+    python -m bench.chat [--file PATH] [--misses]
+
+Prints top-1, top-3, rejection, urgent precision/recall (as design.md defines them), a breakdown by
+language and style, the misses, per-message latency p50/p99 in-process, and the index build time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from webapp.catalog import load_catalog
+from webapp.chat.service import build_matcher
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SET = ROOT.parent / "shared" / "chat-dev.jsonl"
+
+
+def evaluate(rows, matcher):
+    stats = defaultdict(lambda: defaultdict(int))
+    misses, latencies = [], []
+    for row in rows:
+        started = time.perf_counter()
+        analysis = matcher.analyse(row["text"])
+        latencies.append((time.perf_counter() - started) * 1000)
+        got = [m.slug for m in analysis.matches]
+        expect = row["expect"]
+        groups = ("all", f"lang:{row.get('lang')}", f"style:{row.get('style')}")
+        for group in groups:
+            s = stats[group]
+            if expect:
+                s["fraud"] += 1
+                s["top1"] += bool(got and got[0] in expect)
+                s["top3"] += bool(set(got[:3]) & set(expect))
+            else:
+                s["benign"] += 1
+                s["rejected"] += not got
+            s["urgent_true"] += bool(row.get("urgent"))
+            s["urgent_pred"] += analysis.urgent
+            s["urgent_hit"] += bool(row.get("urgent")) and analysis.urgent
+        wrong = (expect and (not got or got[0] not in expect)) or (not expect and got)
+        if wrong or bool(row.get("urgent")) != analysis.urgent:
+            misses.append((row, got, analysis))
+    return stats, misses, latencies
+
+
+def ratio(a, b):
+    return a / b if b else float("nan")
+
+
+def report(stats, misses, latencies, build_seconds, show_misses=True):
+    a = stats["all"]
+    print(f"index build: {build_seconds:.2f} s")
+    print(f"texts: {a['fraud'] + a['benign']} ({a['fraud']} fraud, {a['benign']} not fraud)")
+    print(f"top-1:      {ratio(a['top1'], a['fraud']):.3f}   (target >= 0.90)")
+    print(f"top-3:      {ratio(a['top3'], a['fraud']):.3f}   (target >= 0.97)")
+    print(f"rejection:  {ratio(a['rejected'], a['benign']):.3f}   (target >= 0.85)")
+    print(f"urgent precision: {ratio(a['urgent_hit'], a['urgent_pred']):.3f}  recall: {ratio(a['urgent_hit'], a['urgent_true']):.3f}   (targets >= 0.90)")
+    ordered = sorted(latencies)
+    p = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
+    print(f"latency per message: p50 {p(0.50):.2f} ms, p99 {p(0.99):.2f} ms, max {ordered[-1]:.2f} ms (target p99 <= 10 ms)")
+    print("\nbreakdown            n   top-1  top-3  reject  urg-P  urg-R")
+    for group in sorted(k for k in stats if k != "all"):
+        s = stats[group]
+        print(
+            f"{group:<18} {s['fraud'] + s['benign']:>4}   {ratio(s['top1'], s['fraud']):.2f}   {ratio(s['top3'], s['fraud']):.2f}"
+            f"   {ratio(s['rejected'], s['benign']):.2f}    {ratio(s['urgent_hit'], s['urgent_pred']):.2f}   {ratio(s['urgent_hit'], s['urgent_true']):.2f}"
+        )
+    if show_misses:
+        print(f"\nmisses ({len(misses)}):")
+        for row, got, analysis in misses:
+            flag = f"urgent {row.get('urgent')}->{analysis.urgent}" if bool(row.get("urgent")) != analysis.urgent else ""
+            scores = ",".join(f"{m.slug}:{m.score:.2f}" for m in analysis.matches) or "-"
+            print(f"  [{row.get('id')}] expect {row['expect'] or '[]'} got {scores} {flag}\n      {row['text'][:110]}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--file", default=str(DEFAULT_SET))
+    parser.add_argument("--no-misses", action="store_true")
+    args = parser.parse_args(argv)
+    rows = [json.loads(line) for line in Path(args.file).read_text(encoding="utf-8").splitlines() if line.strip()]
+    catalog = load_catalog(ROOT / "content", ROOT / "quizzes")
+    started = time.perf_counter()
+    matcher = build_matcher(catalog)
+    build_seconds = time.perf_counter() - started
+    matcher.analyse("warm up")
+    stats, misses, latencies = evaluate(rows, matcher)
+    report(stats, misses, latencies, build_seconds, not args.no_misses)
+    return stats
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""A small load generator: N processes each keeping one HTTP/1.1 connection busy for a while.
+
+Bounded in time and count, loopback only.
+"""
+
+from __future__ import annotations
+
+import http.client
+import multiprocessing
+import time
+
+
+def _worker(host, port, path, seconds, headers, queue):
+    latencies, errors = [], 0
+    connection = http.client.HTTPConnection(host, port, timeout=10)
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline and len(latencies) + errors < 200_000:
+        started = time.perf_counter()
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                errors += 1
+            else:
+                latencies.append((time.perf_counter() - started) * 1000)
+            if response.getheader("Connection", "").lower() == "close":
+                connection.close()
+                connection = http.client.HTTPConnection(host, port, timeout=10)
+        except (OSError, http.client.HTTPException):
+            errors += 1
+            connection.close()
+            connection = http.client.HTTPConnection(host, port, timeout=10)
+    connection.close()
+    queue.put((latencies, errors))
+
+
+def run_load(host: str, port: int, path: str, seconds: float, concurrency: int, headers=None) -> dict:
+    assert host in ("127.0.0.1", "localhost", "::1"), "load tests target this machine only"
+    queue = multiprocessing.Queue()
+    started = time.perf_counter()
+    workers = [
+        multiprocessing.Process(target=_worker, args=(host, port, path, seconds, headers or {}, queue))
+        for _ in range(concurrency)
+    ]
+    for w in workers:
+        w.start()
+    results = [queue.get() for _ in workers]
+    for w in workers:
+        w.join()
+    elapsed = time.perf_counter() - started
+    latencies = sorted(x for lat, _ in results for x in lat)
+    errors = sum(e for _, e in results)
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else float("nan")  # noqa: E731
+    return {
+        "requests": len(latencies) + errors, "errors": errors, "seconds": elapsed,
+        "rps": len(latencies) / elapsed, "p50": pick(0.5), "p99": pick(0.99),
+    }

@@ -1,0 +1,50 @@
+"""Derive translations/zh_Hant/LC_MESSAGES/messages.po from the zh_Hans catalog with OpenCC.
+
+Run by `make translations`. A hand-written zh_Hant string (one that is not simply the conversion of
+the zh_Hans one and is marked with the comment 'hand-written') is kept.
+"""
+
+from pathlib import Path
+
+import opencc
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "translations" / "zh_Hans" / "LC_MESSAGES" / "messages.po"
+TARGET = ROOT / "translations" / "zh_Hant" / "LC_MESSAGES" / "messages.po"
+
+
+def convert(value, converter):
+    if isinstance(value, (tuple, list)):
+        return type(value)(converter.convert(v) for v in value)
+    return converter.convert(value) if value else value
+
+
+def main() -> None:
+    converter = opencc.OpenCC("s2tw")
+    with SOURCE.open("rb") as handle:
+        source = read_po(handle, locale="zh_Hans")
+    kept = {}
+    if TARGET.exists():
+        with TARGET.open("rb") as handle:
+            for message in read_po(handle, locale="zh_Hant"):
+                if message.id and "hand-written" in message.user_comments:
+                    kept[message.id] = message
+    source.locale = "zh_Hant"
+    for message in source:
+        if not message.id:
+            continue
+        if message.id in kept:
+            message.string = kept[message.id].string
+            message.user_comments = kept[message.id].user_comments
+        else:
+            message.string = convert(message.string, converter)
+    source.header_comment = "# Traditional Chinese, derived from zh_Hans by scripts/derive_hant.py (OpenCC s2tw)."
+    TARGET.parent.mkdir(parents=True, exist_ok=True)
+    with TARGET.open("wb") as handle:
+        write_po(handle, source, width=0, omit_header=False)
+    print(f"wrote {TARGET.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,584 @@
+"""Live class sessions through the JSON API and the HTML pages, with every refusal."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from tests import factories
+from tests.conftest import content_dirs
+from webapp import create_app
+from webapp.classroom import codes
+from webapp.classroom import service as classroom_service
+from webapp.extensions import db
+from webapp.models import Answer, LiveSession, Player
+
+API = "/api/v1/sessions"
+
+
+@pytest.fixture
+def organizer(app, client):
+    """An organizer, logged in on `client` (the host's browser)."""
+    with app.app_context():
+        organizer_id = factories.organizer(username="teacher", password="pw").id
+    assert client.post("/auth/login", data={"username": "teacher", "password": "pw"}).status_code == 303
+    return organizer_id
+
+
+@pytest.fixture
+def phones(app):
+    """The players' side: no cookies needed for the JSON API."""
+    return app.test_client()
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def create(client, **options):
+    response = client.post(API, json={"quiz": "elderly-basics", "questions": 3, **options})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert set(body) == {"code", "host_token"} and re.fullmatch(r"\d{6}", body["code"])
+    return body["code"], body["host_token"]
+
+
+def join(phones, code, nickname):
+    response = phones.post(f"{API}/{code}/players", json={"nickname": nickname})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["player_token"]
+
+
+def advance(phones, code, host_token, **body):
+    return phones.post(f"{API}/{code}/advance", headers=bearer(host_token), json=body or None)
+
+
+def state(phones, code, **kwargs):
+    response = phones.get(f"{API}/{code}/state", **kwargs)
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def answer(phones, code, token, question, choice):
+    return phones.post(f"{API}/{code}/answers", headers=bearer(token), json={"question": question, "choice": choice})
+
+
+def questions(app, code):
+    with app.app_context():
+        return factories.questions(code)
+
+
+def right(question):
+    chosen = sorted(question.answer)
+    return chosen if question.kind == "multiple" else chosen[0]
+
+
+def wrong(question):
+    return next(i for i in range(len(question.choices)) if i not in question.answer)
+
+
+def error_code(response):
+    return response.get_json()["error"]["code"]
+
+
+# -- the whole game ------------------------------------------------------------------------------
+
+
+def test_a_whole_game_through_the_json_api(app, client, organizer, phones):
+    code, host = create(client, scoring="accuracy", questions=3)
+    qs = questions(app, code)
+    assert len(qs) == 3 and len({q.id for q in qs}) == 3  # drawn without repeats
+    tokens = {name: join(phones, code, name) for name in ("Ann", "Bo", "Chen")}
+    lobby = state(phones, code)
+    assert lobby["phase"] == "lobby" and lobby["question"] is None and lobby["players"] == 3
+    assert advance(phones, code, host).status_code == 200
+    for index, question in enumerate(qs):
+        current = state(phones, code)
+        assert current["phase"] == "question" and current["deadline"]
+        assert set(current["question"]) == {"index", "kind", "prompt", "choices"}
+        assert current["question"]["index"] == index and "reveal" not in current
+        assert len(current["question"]["choices"]) == len(question.choices)
+        results = {
+            "Ann": answer(phones, code, tokens["Ann"], index, right(question)).get_json(),
+            "Bo": answer(phones, code, tokens["Bo"], index, right(question) if index == 0 else wrong(question)).get_json(),
+        }
+        assert results["Ann"] == {"accepted": True, "correct": True, "points": 1000}
+        assert results["Bo"]["correct"] is (index == 0)
+        assert state(phones, code)["answers"] == 2
+        assert advance(phones, code, host).get_json()["phase"] == "reveal"  # Chen never answers
+        revealed = state(phones, code)
+        assert revealed["reveal"]["answer"] == sorted(question.answer)
+        assert sum(revealed["reveal"]["counts"]) >= 2
+        assert advance(phones, code, host).status_code == 200
+    final = state(phones, code)
+    assert final["phase"] == "finished" and final["question"] is None
+    assert [(r["nickname"], r["points"]) for r in final["leaderboard"]] == [("Ann", 3000), ("Bo", 1000), ("Chen", 0)]
+    assert error_code(advance(phones, code, host)) == "finished"
+
+    rows = list(csv.reader(io.StringIO(client.get(f"{API}/{code}/results.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0] == ["rank", "nickname", "points", "right", "questions", "q1", "q2", "q3"]
+    assert rows[1] == ["1", "Ann", "3000", "3", "3", "1000", "1000", "1000"]
+    assert rows[2] == ["2", "Bo", "1000", "1", "3", "1000", "0", "0"]
+    assert rows[3] == ["3", "Chen", "0", "0", "3", "", "", ""]
+    assert phones.get(f"{API}/{code}/results.csv", headers=bearer(host)).status_code == 200
+    assert phones.get(f"{API}/{code}/results.csv").status_code == 401
+    assert phones.get(f"{API}/{code}/results.csv", headers=bearer(tokens["Ann"])).status_code == 403
+
+
+def test_everyone_answered_reveals_at_once(app, client, organizer, phones):
+    code, host = create(client)
+    token = join(phones, code, "Solo")
+    advance(phones, code, host)
+    question = questions(app, code)[0]
+    assert answer(phones, code, token, 0, wrong(question)).get_json() == {"accepted": True, "correct": False, "points": 0}
+    assert state(phones, code)["phase"] == "reveal"
+
+
+def test_a_whole_game_through_the_pages(app, client, organizer):
+    page = client.get("/classroom/new?lang=en").get_data(as_text=True)
+    assert "elderly-basics" in page and "No time limit" in page
+    response = client.post("/classroom/new", data={"quiz": "elderly-basics", "scoring": "speed", "time_limit": "30", "questions": "2"})
+    assert response.status_code == 303
+    code = re.fullmatch(r"/classroom/(\d{6})/host", response.headers["Location"]).group(1)
+    host = client.get(f"/classroom/{code}/host?lang=en").get_data(as_text=True)
+    assert code[:3] in host and code[3:] in host and "/join" in host and f"/classroom/{code}/qr.svg" in host
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in host
+    assert "style=" not in host and "<script>" not in host
+    qr = client.get(f"/classroom/{code}/qr.svg")
+    assert qr.mimetype == "image/svg+xml" and b"<svg" in qr.data
+
+    phones = {}
+    for name in ("Ann", "<b>Bo</b>"):
+        phone = app.test_client()
+        assert f'value="{code}"' in phone.get(f"/join?code={code}").get_data(as_text=True)  # prefilled from the QR
+        joined = phone.post("/join", data={"code": code, "nickname": name})
+        assert joined.status_code == 303 and joined.headers["Location"] == f"/play/{code}"
+        cookie = joined.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and f"Path=/play/{code}" in cookie
+        phones[name] = phone
+    assert "You're in!" in phones["Ann"].get(f"/play/{code}?lang=en").get_data(as_text=True)
+    host = client.get(f"/classroom/{code}/host?lang=en").get_data(as_text=True)
+    assert "&lt;b&gt;Bo&lt;/b&gt;" in host and "<b>Bo</b>" not in host
+
+    qs = questions(app, code)
+    for index, question in enumerate(qs):
+        host = client.get(f"/classroom/{code}/host").get_data(as_text=True)
+        expected = re.search(r'name="expected" type="hidden" value="([^"]*)"', host).group(1)
+        assert client.post(f"/classroom/{code}/advance", data={"expected": expected}).status_code == 303
+        play = phones["Ann"].get(f"/play/{code}?lang=en").get_data(as_text=True)
+        assert "answer-button" in play and "seconds left" in play
+        assert "noscript" not in play  # no refresh while choosing
+        choices = right(question)
+        phones["Ann"].post(f"/play/{code}/answer", data={"question": str(index), "choice": choices if isinstance(choices, list) else [choices]})
+        waiting = phones["Ann"].get(f"/play/{code}?lang=en").get_data(as_text=True)
+        assert "Answer sent!" in waiting and "noscript" in waiting
+        assert "1</span> / <span data-player-count>2" in client.get(f"/classroom/{code}/host").get_data(as_text=True)
+        host = client.get(f"/classroom/{code}/host").get_data(as_text=True)
+        expected = re.search(r'name="expected" type="hidden" value="([^"]*)"', host).group(1)
+        client.post(f"/classroom/{code}/advance", data={"expected": expected})  # reveal
+        client.post(f"/classroom/{code}/advance", data={"expected": expected})  # a double click: nothing more
+        reveal = phones["Ann"].get(f"/play/{code}?lang=en").get_data(as_text=True)
+        assert "Right!" in reveal and "You are number 1" in reveal
+        assert "Time is up" in phones["<b>Bo</b>"].get(f"/play/{code}?lang=en").get_data(as_text=True)
+        host = client.get(f"/classroom/{code}/host?lang=en").get_data(as_text=True)
+        assert "Leaderboard" in host and question.explanation.en in host
+    host = client.get(f"/classroom/{code}/host").get_data(as_text=True)
+    expected = re.search(r'name="expected" type="hidden" value="([^"]*)"', host).group(1)
+    client.post(f"/classroom/{code}/advance", data={"expected": expected})
+    final = client.get(f"/classroom/{code}/host?lang=en").get_data(as_text=True)
+    assert "Final results" in final and "podium" in final and f"/classroom/{code}/results" in final
+    over = phones["Ann"].get(f"/play/{code}?lang=en").get_data(as_text=True)
+    assert "You finished number 1" in over and "2 of 2 right" in over
+
+    results = client.get(f"/classroom/{code}/results?lang=en").get_data(as_text=True)
+    assert "Ann" in results and "&lt;b&gt;Bo&lt;/b&gt;" in results
+    assert results.count("/scams/") >= 2 and "50% right" in results
+    certificates = client.get(f"/classroom/{code}/certificates?lang=en").get_data(as_text=True)
+    assert certificates.count('class="certificate"') == 2
+    sessions = client.get("/classroom/?lang=en").get_data(as_text=True)
+    assert code in sessions and "Finished" in sessions
+
+
+def test_most_missed_questions_come_first(app, client, organizer, phones):
+    code, host = create(client, questions=3)
+    a, b = join(phones, code, "A"), join(phones, code, "B")
+    qs = questions(app, code)
+    advance(phones, code, host)
+    for index, question in enumerate(qs):
+        answer(phones, code, a, index, right(question) if index != 1 else wrong(question))
+        answer(phones, code, b, index, right(question) if index == 0 else wrong(question))
+        advance(phones, code, host)
+    with app.app_context():
+        ordered = classroom_service.most_missed_first(classroom_service.question_results(classroom_service.get_session(code)))
+        assert [(r.index, r.share_right) for r in ordered] == [(1, 0), (2, 50), (0, 100)]
+
+
+# -- refusals ------------------------------------------------------------------------------------
+
+
+def test_bad_codes(client, organizer, phones):
+    code, _host = create(client)
+    other = "000000" if code != "000000" else "000001"
+    for bad in (other, "12ab56", "1234567"):
+        assert phones.get(f"{API}/{bad}/state").status_code == 404
+        response = phones.post(f"{API}/{bad}/players", json={"nickname": "x"})
+        assert response.status_code == 404 and error_code(response) == "bad_code"
+    response = phones.post("/join?lang=en", data={"code": other, "nickname": "x"})
+    assert response.status_code == 404 and "No open session has this code" in response.get_data(as_text=True)
+    assert phones.get(f"/play/{other}").status_code == 404
+
+
+def test_a_finished_session_refuses_joins_and_answers_but_still_answers_state(app, client, organizer, phones):
+    code, host = create(client, questions=1)
+    token = join(phones, code, "Ann")
+    other = join(phones, code, "Bo")
+    advance(phones, code, host)
+    answer(phones, code, token, 0, right(questions(app, code)[0]))
+    advance(phones, code, host)  # reveal
+    advance(phones, code, host)  # finished
+    response = phones.post(f"{API}/{code}/players", json={"nickname": "Late"})
+    assert response.status_code == 409 and error_code(response) == "finished"
+    response = answer(phones, code, other, 0, 0)
+    assert response.status_code == 409 and error_code(response) == "finished"
+    final = state(phones, code)
+    assert final["phase"] == "finished" and final["leaderboard"][0]["nickname"] == "Ann"
+    with app.app_context():
+        assert db.session.scalar(select(LiveSession.open_code).where(LiveSession.code == code)) is None
+
+
+def test_joining_after_the_start_is_refused(client, organizer, phones):
+    code, host = create(client)
+    join(phones, code, "Ann")
+    advance(phones, code, host)
+    response = phones.post(f"{API}/{code}/players", json={"nickname": "Late"})
+    assert response.status_code == 409 and error_code(response) == "not_lobby"
+
+
+def test_nicknames(app, client, organizer, phones):
+    code, _host = create(client)
+    join(phones, code, "  Xiao  Ming  ")
+    for taken in ("xiao ming", "XIAO MING", "Xiao Ming"):
+        response = phones.post(f"{API}/{code}/players", json={"nickname": taken})
+        assert response.status_code == 409 and error_code(response) == "nickname_taken"
+    for bad in ("", "   ", "x" * 21, None, 42, "a\x00b"):
+        response = phones.post(f"{API}/{code}/players", json={"nickname": bad})
+        assert response.status_code == 400 and error_code(response) == "bad_nickname", bad
+    join(phones, code, "x" * 20)
+    join(phones, code, "  " + "y" * 20 + "  ")  # trimmed first
+    with app.app_context():
+        names = db.session.scalars(select(Player.nickname).order_by(Player.id)).all()
+    assert names == ["Xiao Ming", "x" * 20, "y" * 20]
+    assert phones.post(f"{API}/{code}/players", data="not json").status_code == 400
+    response = phones.post("/join?lang=en", data={"code": code, "nickname": "X" * 21})
+    assert response.status_code == 400 and "1 to 20 characters" in response.get_data(as_text=True)
+
+
+def test_a_removed_player_is_out(app, client, organizer, phones):
+    code, host = create(client)
+    phone = app.test_client()
+    phone.post("/join", data={"code": code, "nickname": "Troll"})
+    token = join(phones, code, "Ann")
+    join(phones, code, "Bo")  # so that Ann's answer doesn't close the question
+    with app.app_context():
+        troll = db.session.scalar(select(Player).where(Player.nickname == "Troll")).id
+    assert client.post(f"/classroom/{code}/players/{troll}/remove").status_code == 303
+    assert state(phones, code)["players"] == 2
+    assert phone.get(f"/play/{code}").status_code == 403
+    host_page = client.get(f"/classroom/{code}/host").get_data(as_text=True)
+    assert "Troll" not in host_page and "Ann" in host_page
+    advance(phones, code, host)
+    assert phones.post(f"{API}/{code}/players", json={"nickname": "troll"}).status_code == 409  # started: no rejoin
+    assert answer(phones, code, token, 0, right(questions(app, code)[0])).get_json()["accepted"] is True
+    assert client.post(f"/classroom/{code}/players/{troll}/remove").status_code == 303  # twice: a notice, no crash
+
+
+def test_a_removed_players_token_is_refused(app, client, organizer, phones):
+    code, host = create(client)
+    token = join(phones, code, "Troll")
+    join(phones, code, "Ann")
+    with app.app_context():
+        live = classroom_service.get_session(code)
+        troll = db.session.scalar(select(Player).where(Player.nickname == "Troll"))
+        classroom_service.remove_player(live, troll.id)
+    advance(phones, code, host)
+    response = answer(phones, code, token, 0, 0)
+    assert response.status_code == 403 and error_code(response) == "removed"
+    assert state(phones, code)["players"] == 1
+
+
+def test_answering_twice_counts_once(app, client, organizer, phones):
+    code, host = create(client)
+    token = join(phones, code, "Ann")
+    join(phones, code, "Bo")
+    advance(phones, code, host)
+    question = questions(app, code)[0]
+    first = answer(phones, code, token, 0, right(question)).get_json()
+    again = answer(phones, code, token, 0, wrong(question)).get_json()
+    assert first["accepted"] and first["correct"] and again == first
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Answer.id))) == 1
+
+
+def test_an_answer_after_the_deadline_is_refused(app, client, organizer, phones):
+    code, host = create(client)
+    token = join(phones, code, "Ann")
+    advance(phones, code, host)
+    with app.app_context():
+        factories.move_deadline(code, -1)
+    response = answer(phones, code, token, 0, 0)
+    assert response.status_code == 409
+    body = response.get_json()
+    assert body["accepted"] is False and body["reason"] == "too_late" and body["error"]["code"] == "too_late"
+    assert state(phones, code)["phase"] == "reveal"  # the first look past the deadline reveals
+    assert answer(phones, code, token, 0, 0).get_json()["reason"] == "too_late"
+
+
+def test_an_answer_for_another_question_is_refused(app, client, organizer, phones):
+    code, host = create(client)
+    token = join(phones, code, "Ann")
+    response = answer(phones, code, token, 0, 0)  # still in the lobby
+    assert response.status_code == 409 and response.get_json()["reason"] == "not_question"
+    advance(phones, code, host)
+    for other in (1, 7, -1):
+        response = answer(phones, code, token, other, 0)
+        assert response.status_code == 409 and response.get_json()["reason"] == "wrong_question"
+
+
+def test_bad_choices_are_refused(app, client, organizer, phones):
+    code, host = create(client)
+    token = join(phones, code, "Ann")
+    advance(phones, code, host)
+    question = questions(app, code)[0]
+    for bad in (len(question.choices), -1, "x", None, True, [], [0, 99], {"a": 1}):
+        response = answer(phones, code, token, 0, bad)
+        assert response.status_code == 400, bad
+        assert error_code(response) in ("bad_choice", "no_choice"), bad
+    if question.kind != "multiple":
+        assert error_code(answer(phones, code, token, 0, [0, 1])) == "one_choice"
+    response = phones.post(f"{API}/{code}/answers", headers=bearer(token), json={"question": 0})
+    assert response.status_code == 400
+    response = phones.post(f"{API}/{code}/answers", headers=bearer(token), json={"question": "0", "choice": 0})
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Answer.id))) == 0
+
+
+def test_multiple_choice_answers_need_the_exact_set(app, client, organizer, phones):
+    with app.app_context():
+        quiz = factories.first_quiz()
+        assert any(q.kind == "multiple" for q in quiz.questions)
+    # draw until the first question is a multiple one (the draw is random)
+    for _ in range(200):
+        code, host = create(client, questions=len(quiz.questions))
+        if questions(app, code)[0].kind == "multiple":
+            break
+    question = questions(app, code)[0]
+    a, b = join(phones, code, "A"), join(phones, code, "B")
+    advance(phones, code, host)
+    assert answer(phones, code, a, 0, sorted(question.answer)).get_json()["correct"] is True
+    assert answer(phones, code, b, 0, sorted(question.answer)[:1]).get_json()["correct"] is False
+
+
+def test_tokens_are_required(app, client, organizer, phones):
+    code, host = create(client)
+    other_code, _ = create(client)
+    stranger = join(phones, other_code, "Stranger")
+    join(phones, code, "Ann")
+    advance(phones, code, host)
+    response = phones.post(f"{API}/{code}/answers", json={"question": 0, "choice": 0})
+    assert response.status_code == 401 and error_code(response) == "no_token"
+    for headers in (bearer("nonsense"), bearer(stranger), {"Authorization": "Basic abc"}):
+        response = phones.post(f"{API}/{code}/answers", headers=headers, json={"question": 0, "choice": 0})
+        assert response.status_code == 401
+    with app.app_context():
+        assert db.session.scalar(select(Player.token_hash).where(Player.nickname == "Stranger")) == codes.hash_token(stranger)
+        assert db.session.scalar(select(func.count(Player.id)).where(Player.token_hash == stranger)) == 0
+
+
+def test_only_the_host_advances(app, client, organizer, phones):
+    code, host = create(client)
+    token = join(phones, code, "Ann")
+    response = phones.post(f"{API}/{code}/advance")
+    assert response.status_code == 401
+    for not_host in (token, "nonsense"):
+        response = phones.post(f"{API}/{code}/advance", headers=bearer(not_host))
+        assert response.status_code == 403 and error_code(response) == "not_host"
+    other = app.test_client()
+    with app.app_context():
+        factories.organizer("other", "pw")
+    other.post("/auth/login", data={"username": "other", "password": "pw"})
+    assert other.post(f"{API}/{code}/advance").status_code == 403
+    assert other.get(f"/classroom/{code}/host").status_code == 403
+    assert other.post(f"/classroom/{code}/advance", data={"expected": "lobby:"}).status_code == 403
+    assert other.get(f"/classroom/{code}/results").status_code == 403
+    assert state(phones, code)["phase"] == "lobby"
+    assert client.post(f"{API}/{code}/advance").status_code == 200  # the organizer's login (CSRF off here)
+    stale = advance(phones, code, host, phase="lobby")
+    assert stale.status_code == 409 and error_code(stale) == "stale"
+
+
+def test_advancing_from_an_empty_lobby_is_refused(client, organizer, phones):
+    code, host = create(client)
+    response = advance(phones, code, host)
+    assert response.status_code == 409 and error_code(response) == "no_players"
+
+
+def test_state_is_conditional(app, client, organizer, phones):
+    code, host = create(client)
+    first = phones.get(f"{API}/{code}/state")
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and etag
+    unchanged = phones.get(f"{API}/{code}/state", headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.data == b""
+    join(phones, code, "Ann")
+    changed = phones.get(f"{API}/{code}/state", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert len(changed.data) < 1000  # tiny
+
+
+def test_state_speaks_the_requests_language(app, client, organizer, phones):
+    code, host = create(client)
+    join(phones, code, "Ann")
+    advance(phones, code, host)
+    question = questions(app, code)[0]
+    assert state(phones, code, query_string={"lang": "en"})["question"]["prompt"] == question.prompt.en
+    zh = state(app.test_client(), code, headers={"Accept-Language": "zh-CN"})["question"]
+    assert zh["prompt"] == question.prompt.zh_Hans and zh["choices"] == [c.zh_Hans for c in question.choices]
+    assert "answer" not in json.dumps(zh)
+
+
+def test_scoring_speed_accuracy_and_the_half_points_floor(app, client, organizer, phones):
+    speed, host = create(client, scoring="speed", time_limit=20)
+    fast, slow, _late = (join(phones, speed, n) for n in ("Fast", "Slow", "Late"))
+    advance(phones, speed, host)
+    question = questions(app, speed)[0]
+    assert answer(phones, speed, fast, 0, right(question)).get_json()["points"] >= 990
+    with app.app_context():
+        factories.move_deadline(speed, 0.5)  # nearly out of time
+    slow_points = answer(phones, speed, slow, 0, right(question)).get_json()["points"]
+    assert 500 <= slow_points <= 520
+    accuracy, host2 = create(client, scoring="accuracy", time_limit=10)
+    token = join(phones, accuracy, "Acc")
+    join(phones, accuracy, "Other")
+    advance(phones, accuracy, host2)
+    with app.app_context():
+        factories.move_deadline(accuracy, 0.5)
+    assert answer(phones, accuracy, token, 0, right(questions(app, accuracy)[0])).get_json()["points"] == 1000
+
+
+@pytest.mark.parametrize(("remaining", "expected"), [(20, 1000), (10, 750), (0, 500), (-5, 500), (99, 1000), (None, 1000)])
+def test_speed_points_are_clamped(remaining, expected):
+    assert codes.points_for(True, "speed", 20, remaining) == expected
+    assert codes.points_for(False, "speed", 20, remaining) == 0
+    assert codes.points_for(True, "accuracy", 20, remaining) == 1000
+
+
+def test_untimed_sessions_wait_for_the_host(app, client, organizer, phones):
+    code, host = create(client, time_limit=None)
+    a, _b = join(phones, code, "A"), join(phones, code, "B")
+    advance(phones, code, host)
+    current = state(phones, code)
+    assert current["phase"] == "question" and current["deadline"] is None and current["remaining"] is None
+    with app.app_context():
+        classroom_service.expire_if_due(classroom_service.get_session(code))
+    assert state(phones, code)["phase"] == "question"
+    assert answer(phones, code, a, 0, right(questions(app, code)[0])).get_json()["points"] == 1000  # no speed to reward
+    assert advance(phones, code, host).get_json()["phase"] == "reveal"
+    code0, _ = create(client, time_limit=0)
+    with app.app_context():
+        assert classroom_service.get_session(code0).time_limit is None
+
+
+def test_creating_sessions_needs_a_login_and_good_options(app, client, phones):
+    assert phones.post(API, json={"quiz": "elderly-basics"}).status_code == 401
+    with app.app_context():
+        factories.organizer()
+    client.post("/auth/login", data={"username": "teacher", "password": "pw"})
+    assert error_code(client.post(API, json={"quiz": "no-such-quiz"})) == "bad_quiz"
+    for bad in ({"scoring": "luck"}, {"time_limit": 7}, {"questions": 0}, {"questions": "5"}):
+        response = client.post(API, json={"quiz": "elderly-basics", **bad})
+        assert response.status_code == 400 and error_code(response) == "bad_options", bad
+    assert client.post(API, data="x").status_code == 400
+    code, _ = create(client, questions=500)  # capped at the bank's size
+    with app.app_context():
+        assert len(classroom_service.get_session(code).question_ids) == len(factories.first_quiz().questions)
+    code, _ = create(client, questions=None)
+    with app.app_context():
+        assert len(classroom_service.get_session(code).question_ids) == 10
+
+
+def test_codes_are_retried_when_taken(app, client, organizer, monkeypatch):
+    code, _ = create(client)
+    drawn = iter([code, code, "654321" if code != "654321" else "123456"])
+    monkeypatch.setattr(codes, "new_code", lambda: next(drawn))
+    second, _ = create(client)
+    assert second != code and len(second) == 6
+    with app.app_context():
+        assert db.session.scalar(select(func.count(LiveSession.id))) == 2
+
+
+def test_player_pages_resume_from_the_cookie(app, client, organizer):
+    code, host = create(client)
+    phone = app.test_client()
+    phone.post("/join", data={"code": code, "nickname": "Ann"})
+    assert "Ann" in phone.get(f"/play/{code}").get_data(as_text=True)
+    stranger = app.test_client()
+    response = stranger.get(f"/play/{code}")
+    assert response.status_code == 303 and response.headers["Location"] == f"/join?code={code}"
+    phone.post(f"{API}/{code}/advance", headers=bearer(host))
+    assert "answer-button" in phone.get(f"/play/{code}").get_data(as_text=True)  # still Ann, mid-game
+
+
+def tmp_app(tmp_path, **overrides):
+    return create_app({
+        **content_dirs(), "TESTING": True, "SECRET_KEY": "test",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limits.db'}", **overrides,
+    })
+
+
+def test_joins_are_rate_limited(tmp_path):
+    app = tmp_app(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_JOIN="3 per minute", WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+    with app.app_context():
+        organizer_id = factories.organizer().id
+        code, _ = factories.live_session(organizer_id)
+    statuses = [client.post(f"{API}/{code}/players", json={"nickname": f"p{i}"}).status_code for i in range(4)]
+    assert statuses == [201, 201, 201, 429]
+    response = client.post(f"{API}/{'000000' if code != '000000' else '000001'}/players", json={"nickname": "guess"})
+    assert response.status_code == 429 and error_code(response) == "rate_limited"  # guessing codes costs the same
+
+
+def test_the_join_form_is_rate_limited(tmp_path):
+    app = tmp_app(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_JOIN="2 per minute", WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+    statuses = [client.post("/join", data={"code": "111111", "nickname": "x"}).status_code for _ in range(3)]
+    assert statuses == [404, 404, 429]
+    assert client.get("/join").status_code == 200
+
+
+def test_csrf_is_enforced_for_the_organizers_cookie(tmp_path):
+    app = tmp_app(tmp_path, RATELIMIT_ENABLED=False, WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    with app.app_context():
+        factories.organizer()
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post("/auth/login", data={"username": "teacher", "password": "pw", "csrf_token": token})
+    page = client.get("/classroom/new").get_data(as_text=True)  # logging in starts a fresh session: a new token
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(API, json={"quiz": "elderly-basics"})
+    assert response.status_code == 400 and error_code(response) == "csrf"
+    response = client.post(API, json={"quiz": "elderly-basics"}, headers={"X-CSRFToken": token})
+    assert response.status_code == 201
+    code, host = response.get_json()["code"], response.get_json()["host_token"]
+    phones = app.test_client()
+    assert phones.post(f"{API}/{code}/players", json={"nickname": "Ann"}).status_code == 201  # Bearer side: exempt
+    assert client.post(f"{API}/{code}/advance").status_code == 400  # cookie without the header
+    assert client.post(f"{API}/{code}/advance", headers={"X-CSRFToken": token}).status_code == 200
+    assert phones.post(f"{API}/{code}/advance", headers=bearer(host)).status_code == 200  # token: no CSRF needed
+    assert client.post("/classroom/new", data={"quiz": "elderly-basics", "questions": "3"}).status_code == 400

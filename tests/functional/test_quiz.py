@@ -1,0 +1,170 @@
+"""Solo quizzes played through the test client, and every kind of tampering refused."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from webapp.quiz import scoring
+
+AUDIENCES = ("elderly", "students", "rural")
+
+
+def token_of(location: str) -> str:
+    return parse_qs(urlsplit(location).query)["s"][0]
+
+
+def start(client, quiz_id):
+    response = client.post(f"/quiz/{quiz_id}/start")
+    assert response.status_code == 303
+    return token_of(response.headers["Location"])
+
+
+def current_question(client, quiz, token):
+    html = client.get(f"/quiz/play?s={token}").get_data(as_text=True)
+    question_id = re.search(r'name="question" value="([^"]+)"', html).group(1)
+    return quiz.question(question_id), html
+
+
+def answer(client, token, question, choices):
+    return client.post("/quiz/answer", data={"s": token, "question": question.id, "choice": [str(c) for c in choices]})
+
+
+def wrong_choices(question):
+    others = [i for i in range(len(question.choices)) if i not in question.answer]
+    return [others[0]]
+
+
+def test_each_audience_has_a_bank_of_at_least_40(catalog):
+    for audience in AUDIENCES:
+        banks = catalog.quizzes_for(audience)
+        assert banks and sum(len(q.questions) for q in banks) >= 40, audience
+    kinds = {q.kind for quiz in catalog.quizzes.values() for q in quiz.questions}
+    assert kinds == {"single", "multiple", "truefalse", "scenario"}
+
+
+def test_questions_are_tied_to_known_slugs_and_have_both_languages(catalog):
+    for quiz in catalog.quizzes.values():
+        for question in quiz.questions:
+            assert question.slug in catalog.types
+            assert question.prompt.zh_Hans and question.prompt.en and question.explanation.en
+            assert all(choice.zh_Hant for choice in question.choices)
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_full_play_through_with_right_and_wrong_answers(client, catalog, audience):
+    quiz = catalog.quizzes_for(audience)[0]
+    token = start(client, quiz.id)
+    expected_score, streak, seen = 0, 0, set()
+    for number in range(10):
+        question, html = current_question(client, quiz, token)
+        assert f"Question {number + 1} of 10" in client.get(f"/quiz/play?s={token}&lang=en").get_data(as_text=True)
+        assert question.id not in seen  # drawn without repeats
+        seen.add(question.id)
+        right = number % 3 != 2  # every third answer wrong
+        choices = sorted(question.answer) if right else wrong_choices(question)
+        response = answer(client, token, question, choices)
+        assert response.status_code == 303
+        token = token_of(response.headers["Location"])
+        points, streak = scoring.points_for(right, streak)
+        expected_score += points
+        feedback = client.get(f"/quiz/feedback?s={token}&lang=en").get_data(as_text=True)
+        assert ("Right!" in feedback) == right
+        assert question.explanation.en.replace("'", "&#39;").replace('"', "&#34;")[:30] in feedback
+        assert f"/scams/{question.slug}" in feedback
+    result = client.get(f"/quiz/result?s={token}&lang=en")
+    html = result.get_data(as_text=True)
+    assert "You got 7 of 10 right" in html
+    assert f"{expected_score} <span" in html
+    assert "Review:" in html  # advice per scam type for the wrong ones
+    assert "progress=" in result.headers["Set-Cookie"]
+    progress = client.get("/quiz/progress?lang=en").get_data(as_text=True)
+    assert "Quizzes finished: 1" in progress and f"Points: {expected_score}" in progress
+    # Reloading the result does not count the run twice.
+    client.get(f"/quiz/result?s={token}")
+    assert "Quizzes finished: 1" in client.get("/quiz/progress?lang=en").get_data(as_text=True)
+    card = client.get(f"/quiz/card?s={token}&lang=en").get_data(as_text=True)
+    assert "7/10" in card
+
+
+def test_multiple_choice_needs_exactly_the_right_set(client, catalog):
+    quiz = next(q for q in catalog.quizzes.values() if any(x.kind == "multiple" for x in q.questions))
+    question = next(x for x in quiz.questions if x.kind == "multiple")
+    assert question.is_correct(set(question.answer))
+    assert not question.is_correct(set(sorted(question.answer)[:1]))
+
+
+def test_elderly_mode_has_big_buttons_and_no_timer(client, catalog):
+    quiz = catalog.quizzes_for("elderly")[0]
+    token = start(client, quiz.id)
+    html = client.get(f"/quiz/play?s={token}").get_data(as_text=True)
+    assert "elderly-mode" in html and "read-aloud" in html
+    assert "countdown" not in html and "timer" not in html
+
+
+# -- tampering ------------------------------------------------------------------------------
+
+@pytest.fixture
+def run(client, catalog):
+    quiz = catalog.quizzes_for("students")[0]
+    token = start(client, quiz.id)
+    question, _ = current_question(client, quiz, token)
+    return quiz, token, question
+
+
+def test_unknown_question_is_refused(client, run):
+    quiz, token, question = run
+    other = next(q for q in quiz.questions if q.id != question.id)
+    response = client.post("/quiz/answer", data={"s": token, "question": other.id, "choice": "0"})
+    assert response.status_code == 400 and 'data-code="wrong_question"' in response.get_data(as_text=True)
+    response = client.post("/quiz/answer", data={"s": token, "question": "nope-999", "choice": "0"})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("choice", ["9", "-1", "x", ""])
+def test_choice_out_of_range_is_refused(client, run, choice):
+    _, token, question = run
+    response = client.post("/quiz/answer", data={"s": token, "question": question.id, "choice": choice})
+    assert response.status_code == 400
+
+
+def test_replayed_answer_is_refused_and_changes_nothing(client, run):
+    quiz, token, question = run
+    first = answer(client, token, question, sorted(question.answer))
+    assert first.status_code == 303
+    replay = answer(client, token, question, sorted(question.answer))
+    assert replay.status_code == 400 and 'data-code="replayed"' in replay.get_data(as_text=True)
+    # The run goes on from the first answer, scored once.
+    next_token = token_of(first.headers["Location"])
+    assert "Points: 100" in client.get(f"/quiz/play?s={next_token}&lang=en").get_data(as_text=True)
+
+
+def test_forged_score_or_signature_is_refused(client, run):
+    _, token, question = run
+    payload, _, signature = token.rpartition(".")
+    forged = payload + "." + ("A" if signature[0] != "A" else "B") + signature[1:]
+    for bad in (forged, token[:-3], "garbage", ""):
+        response = client.post("/quiz/answer", data={"s": bad, "question": question.id, "choice": "0"})
+        assert response.status_code == 400
+        assert client.get("/quiz/play", query_string={"s": bad}).status_code == 400
+
+
+def test_forged_progress_cookie_is_ignored(client):
+    client.set_cookie("progress", "eyJydW5zIjo5OTl9.forged")
+    html = client.get("/quiz/progress?lang=en").get_data(as_text=True)
+    assert "You have not finished a quiz yet." in html
+
+
+def test_api_lists_the_banks(client, catalog):
+    data = client.get("/api/v1/quizzes?lang=en").get_json()
+    assert {q["id"] for q in data} == set(catalog.quizzes)
+    for item in data:
+        assert set(item) == {"id", "audience", "title", "questions"}
+        assert item["questions"] == len(catalog.quizzes[item["id"]].questions)
+
+
+def test_unknown_quiz_is_404(client):
+    assert client.get("/quiz/nope").status_code == 404
+    assert client.post("/quiz/nope/start").status_code == 404

@@ -1,0 +1,57 @@
+"""Fangzha (反诈学堂): a public anti-fraud education site."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import catalog, cli, config, errors, i18n, security, views_common
+from .extensions import babel, compress, csrf, db, limiter, migrate, static_digest
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. Production reads the environment; tests pass overrides."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(config.defaults(app.instance_path))
+    if test_config is None:
+        app.config.update(config.from_environment(os.environ))
+    else:
+        app.config.update(test_config)
+        if app.testing and "SQLALCHEMY_DATABASE_URI" not in test_config:
+            app.config["SQLALCHEMY_DATABASE_URI"] = config.temporary_sqlite_uri()
+    config.check(app.config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = os.urandom(32).hex()  # debug/testing only: config.check() allowed it
+    if hops := app.config["TRUSTED_PROXY_HOPS"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    catalog.init_app(app)  # raises ContentError naming every broken file and field
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    compress.init_app(app)
+
+    from . import models  # noqa: F401  (tables known to SQLAlchemy and Alembic)
+    from . import auth, chat, classroom, quiz
+    from .explainers import bp as explainers_bp
+
+    for blueprint in (explainers_bp, chat.bp, chat.api, quiz.bp, quiz.api, auth.bp, classroom.bp, classroom.api):
+        app.register_blueprint(blueprint)
+    chat.init_app(app)  # the matcher's index is built once, here
+    static_digest.init_app(app)
+    views_common.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    models.init_app(app)
+    if app.testing:
+        with app.app_context():
+            db.create_all()
+    return app

@@ -1,0 +1,129 @@
+"""The catalog as the rest of the site sees it: frozen objects, every text in every locale."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from .schema import Text
+
+AUDIENCES = ("elderly", "students", "rural", "general")
+
+
+@dataclass(frozen=True)
+class ScamType:
+    slug: str
+    name: Text
+    role: str
+    audiences: tuple[str, ...]
+    rank: int  # position in the taxonomy: most common first
+
+
+@dataclass(frozen=True)
+class Explainer:
+    slug: str
+    locale: str
+    title: str
+    summary: str
+    audiences: tuple[str, ...]
+    role: str
+    steps: tuple[str, ...]
+    red_flags: tuple[str, ...]
+    what_to_do: tuple[str, ...]
+    law: tuple[str, ...]
+    risk: str | None
+    phrases: tuple[str, ...]
+    keywords: tuple[str, ...]
+    related: tuple[str, ...]
+    body_html: str
+
+
+@dataclass(frozen=True)
+class LawRef:
+    id: str
+    law: Text
+    article: Text
+    summary: Text
+    penalty: Text | None
+    status: str | None
+    group: int  # order of its law on the law page
+
+
+@dataclass(frozen=True)
+class Hotline:
+    number: str
+    role: Text
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    slug: str
+    kind: str
+    prompt: Text
+    scene: Text | None
+    choices: tuple[Text, ...]
+    answer: frozenset[int]
+    explanation: Text
+
+    def is_correct(self, chosen: frozenset[int] | set[int]) -> bool:
+        return frozenset(chosen) == self.answer
+
+
+@dataclass(frozen=True)
+class Quiz:
+    id: str
+    audience: str
+    title: Text
+    description: Text
+    questions: tuple[Question, ...]
+    by_id: Mapping[str, Question] = field(repr=False, compare=False, default_factory=lambda: MappingProxyType({}))
+
+    def question(self, question_id: str) -> Question | None:
+        return self.by_id.get(question_id)
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    phrases: tuple[str, ...]  # every language: the matcher is multilingual
+    reply: Text
+
+
+@dataclass(frozen=True)
+class ChatTexts:
+    intents: Mapping[str, Intent]
+    fallback: Text
+    disclaimer: Text
+    urgent_intro: Text
+    accomplice_intro: Text
+    recovery_warning: Text
+    emergency_steps: Mapping[str, tuple[str, ...]]  # by locale tag
+
+
+@dataclass(frozen=True)
+class Catalog:
+    types: Mapping[str, ScamType]
+    explainers: Mapping[tuple[str, str], Explainer]
+    law: Mapping[str, LawRef]
+    hotlines: tuple[Hotline, ...]
+    quizzes: Mapping[str, Quiz]
+    chat: ChatTexts
+
+    def explainer(self, slug: str, locale: str) -> Explainer | None:
+        return self.explainers.get((slug, locale.replace("_", "-")))
+
+    def types_for(self, audience: str) -> list[ScamType]:
+        """The scam types that target an audience, most common first."""
+        return sorted((t for t in self.types.values() if audience in t.audiences), key=lambda t: t.rank)
+
+    def law_groups(self, locale: str) -> list[tuple[str, list[LawRef]]]:
+        """Every reference, grouped by law, in file order."""
+        groups: dict[str, list[LawRef]] = {}
+        for ref in sorted(self.law.values(), key=lambda r: r.group):
+            groups.setdefault(ref.law.get(locale), []).append(ref)
+        return list(groups.items())
+
+    def quizzes_for(self, audience: str) -> list[Quiz]:
+        return [q for q in self.quizzes.values() if q.audience == audience]

@@ -1,0 +1,147 @@
+"""The shapes of content files, as frozen pydantic models.
+
+Validation errors carry the path of the offending field, so `flask content check`
+can name the file and field of every problem.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Role = Literal["victim", "accomplice"]
+Audience = Literal["elderly", "students", "rural", "general"]
+AUTHORED_LOCALES = ("zh-Hans", "en")  # zh-Hant is derived with OpenCC unless hand-written
+LOCALES = ("zh-Hans", "zh-Hant", "en")
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Text(Frozen):
+    """One piece of text in every locale."""
+
+    zh_Hans: str
+    zh_Hant: str
+    en: str
+
+    def get(self, locale: str) -> str:
+        return getattr(self, locale.replace("-", "_"))
+
+
+class AuthoredText(Frozen):
+    """What a content file holds: zh-Hans and en, optionally a hand-written zh-Hant."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    zh_Hans: Line = Field(alias="zh-Hans")
+    en: Line
+    zh_Hant: Line | None = Field(default=None, alias="zh-Hant")
+
+
+class AuthoredList(Frozen):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    zh_Hans: tuple[Line, ...] = Field(alias="zh-Hans", min_length=2, max_length=6)
+    en: tuple[Line, ...] = Field(min_length=2, max_length=6)
+    zh_Hant: tuple[Line, ...] | None = Field(default=None, alias="zh-Hant")
+
+
+class ScamTypeFile(Frozen):
+    """An entry of content/scam-types.yaml (the taxonomy)."""
+
+    slug: Slug
+    zh: Line
+    en: Line
+    role: Role
+    audiences: tuple[Audience, ...] = Field(min_length=1)
+    gist: Line
+
+
+class ExplainerFile(Frozen):
+    """The front matter of content/scams/<slug>/<locale>.md."""
+
+    title: Line
+    summary: Line
+    audiences: tuple[Audience, ...] = Field(min_length=1)
+    role: Role
+    steps: tuple[Line, ...] = Field(min_length=3)
+    red_flags: tuple[Line, ...] = Field(min_length=4)
+    what_to_do: tuple[Line, ...] = Field(min_length=3)
+    law: tuple[Slug, ...] = Field(min_length=1)
+    risk: Line | None = None
+    phrases: tuple[Line, ...] = Field(min_length=15)
+    keywords: tuple[Line, ...] = ()
+    related: tuple[Slug, ...] = ()
+
+
+class LawRefFile(Frozen):
+    id: Slug
+    law: AuthoredText
+    article: AuthoredText
+    summary: AuthoredText
+    penalty: AuthoredText | None = None
+    status: str | None = None
+
+
+class HotlineFile(Frozen):
+    number: Annotated[str, StringConstraints(pattern=r"^[0-9-]{3,15}$")]
+    role: AuthoredText
+
+
+class LawFile(Frozen):
+    refs: tuple[LawRefFile, ...] = Field(min_length=1)
+    hotlines: tuple[HotlineFile, ...] = Field(min_length=1)
+
+
+QuestionKind = Literal["single", "multiple", "truefalse", "scenario"]
+
+
+class QuestionFile(Frozen):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    id: Slug
+    slug: Slug
+    kind: QuestionKind
+    prompt: AuthoredText
+    scene: AuthoredText | None = None
+    choices: AuthoredList | None = None
+    answer: bool | int | tuple[int, ...]
+    explanation: AuthoredText
+
+    @field_validator("answer", mode="before")
+    @classmethod
+    def _lists_to_tuples(cls, value):
+        return tuple(value) if isinstance(value, list) else value
+
+
+class QuizFile(Frozen):
+    id: Slug
+    audience: Audience
+    title: AuthoredText
+    description: AuthoredText
+    questions: tuple[QuestionFile, ...] = Field(min_length=10)
+
+
+class PhraseList(Frozen):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    zh_Hans: tuple[Line, ...] = Field(alias="zh-Hans", min_length=1)
+    en: tuple[Line, ...] = Field(min_length=1)
+
+
+class IntentFile(Frozen):
+    phrases: PhraseList
+    reply: AuthoredText
+
+
+class ChatFile(Frozen):
+    """content/chat.yaml: the chatbot's own words."""
+
+    intents: dict[Literal["greeting", "thanks", "offtopic"], IntentFile]
+    fallback: AuthoredText
+    disclaimer: AuthoredText
+    urgent_intro: AuthoredText
+    accomplice_intro: AuthoredText
+    recovery_warning: AuthoredText
+    emergency_steps: PhraseList

@@ -1,0 +1,49 @@
+"""POST /api/v1/chat and its OpenAPI description."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_babel import gettext as _
+
+from ..errors import ApiError
+from ..extensions import csrf, limiter
+from ..i18n import current_tag
+from . import service
+from .openapi import OPENAPI
+
+api = Blueprint("chat_api", __name__, url_prefix="/api/v1")
+
+
+def chat_limit() -> str:
+    return current_app.config["RATELIMIT_CHAT"]
+
+
+@api.post("/chat")
+@csrf.exempt  # anonymous JSON: no cookie is trusted
+@limiter.limit(chat_limit)
+def chat():
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        raise ApiError("not_json", _("Send a JSON object like {\"message\": \"...\"}."))
+    message = payload.get("message")
+    if message is None:
+        raise ApiError("missing_message", _("The field \"message\" is required."))
+    if not isinstance(message, str):
+        raise ApiError("invalid_type", _("\"message\" must be a string."))
+    lang = payload.get("lang")
+    if lang is not None and lang not in service.LANGS:
+        raise ApiError("invalid_lang", _("\"lang\" must be one of zh-Hans, zh-Hant, en."))
+    message = message.strip()
+    if not message:
+        raise ApiError("empty_message", _("Please describe what happened."))
+    if len(message) > service.MAX_MESSAGE:
+        raise ApiError("too_long", _("Please keep it under %(limit)s characters.", limit=service.MAX_MESSAGE))
+    language = service.answer_language(message, lang, current_tag())
+    response = jsonify(service.answer(message, language).data)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@api.get("/openapi.json")
+def openapi():
+    return jsonify(OPENAPI)

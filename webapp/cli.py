@@ -1,0 +1,60 @@
+"""Command-line tools: `flask content check` (also usable when content is broken)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from . import config
+from .catalog import check
+
+
+def content_check(content_dir: str, quiz_dir: str) -> int:
+    problems = check(content_dir, quiz_dir)
+    if problems:
+        click.echo(f"Content check failed with {len(problems)} problem(s):", err=True)
+        for problem in problems:
+            click.echo(f"  {problem}", err=True)
+        return 1
+    click.echo("Content OK")
+    return 0
+
+
+# Registered as a plugin command (see pyproject.toml) so that it runs without building the app,
+# which refuses to start on broken content.
+content = click.Group("content", help="Check the explainers, law references and quiz banks.")
+
+
+@content.command("check")
+@click.option("--content-dir", default=str(config.PROJECT_ROOT / "content"), show_default=True)
+@click.option("--quiz-dir", default=str(config.PROJECT_ROOT / "quizzes"), show_default=True)
+def content_check_command(content_dir: str, quiz_dir: str) -> None:
+    """List every problem with its file and field; exit non-zero if there is any."""
+    sys.exit(content_check(content_dir, quiz_dir))
+
+
+def init_app(app: Flask) -> None:
+    """Commands that need the app (and its database) are attached here."""
+    app.cli.add_command(organizer)
+
+
+organizer = AppGroup("organizer", help="Organizer accounts (teachers, community workers).")
+
+
+@organizer.command("create")
+@click.argument("name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="The new account's password.")
+def organizer_create(name: str, password: str) -> None:
+    """Create the organizer account NAME (for scripted set-up)."""
+    from .auth import service
+
+    try:
+        created = service.create_organizer(name, password)
+    except service.UsernameTaken:
+        raise click.ClickException(f"An organizer named {name!r} already exists.") from None
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created organizer {created.username!r} (id {created.id}).")

@@ -1,0 +1,91 @@
+"""Settings: safe defaults, then the environment. No side effects at import."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable site."""
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    return {
+        "SECRET_KEY": None,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'fangzha.db'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "CONTENT_DIR": str(PROJECT_ROOT / "content"),
+        "QUIZ_DIR": str(PROJECT_ROOT / "quizzes"),
+        "BABEL_DEFAULT_LOCALE": "zh_Hans",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_CHAT": "20 per minute;200 per day",
+        "RATELIMIT_JOIN": "10 per minute",
+        "RATELIMIT_LOGIN": "10 per minute",
+        "WTF_CSRF_TIME_LIMIT": None,  # pages stay open for long in WeChat; the session bounds the token
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SEND_FILE_MAX_AGE_DEFAULT": 31_536_000,  # static names carry a content hash
+        "COMPRESS_MIMETYPES": [
+            "text/html", "text/css", "text/csv", "text/plain", "application/javascript",
+            "text/javascript", "application/json", "image/svg+xml",
+        ],
+        "COMPRESS_ALGORITHM": ["gzip"],
+        "COMPRESS_MIN_SIZE": 500,
+        "FLASK_STATIC_DIGEST_HOST_URL": None,
+        "TRUSTED_PROXY_HOPS": 0,
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+    }
+
+
+def from_environment(env: Mapping[str, str]) -> dict[str, Any]:
+    """Read FLASK-independent settings from environment variables."""
+    out: dict[str, Any] = {}
+    if env.get("SECRET_KEY"):
+        out["SECRET_KEY"] = env["SECRET_KEY"]
+    if env.get("DATABASE_URL"):
+        out["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(env["DATABASE_URL"])
+    if env.get("RATELIMIT_STORAGE_URI"):
+        out["RATELIMIT_STORAGE_URI"] = env["RATELIMIT_STORAGE_URI"]
+    if env.get("RATELIMIT_ENABLED"):
+        out["RATELIMIT_ENABLED"] = env["RATELIMIT_ENABLED"].lower() not in ("0", "false", "no")
+    if env.get("TRUSTED_PROXY_HOPS"):
+        out["TRUSTED_PROXY_HOPS"] = int(env["TRUSTED_PROXY_HOPS"])
+    if env.get("FANGZHA_DEBUG", "").lower() in ("1", "true", "yes"):
+        out["DEBUG"] = True
+    if env.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"):
+        out["SESSION_COOKIE_SECURE"] = True
+    return out
+
+
+def normalise_database_url(url: str) -> str:
+    """Hosting platforms hand out postgres:// URLs; SQLAlchemy wants a driver name."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def check(config: Mapping[str, Any]) -> None:
+    if not config.get("SECRET_KEY"):
+        if config.get("DEBUG") or config.get("TESTING"):
+            return
+        raise ConfigError(
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
+            "(for example: export SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))'))."
+        )
+
+
+def temporary_sqlite_uri() -> str:
+    handle, path = tempfile.mkstemp(prefix="fangzha-test-", suffix=".db")
+    os.close(handle)
+    return f"sqlite:///{path}"

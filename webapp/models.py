@@ -1,0 +1,139 @@
+"""Database models (SQLAlchemy 2.0 style)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Flask
+from sqlalchemy import JSON, DateTime, ForeignKey, String, TypeDecorator, UniqueConstraint, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores UTC; hands back aware datetimes even on SQLite, which forgets the zone."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime")
+            value = value.astimezone(timezone.utc)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class Organizer(db.Model):
+    """A teacher or community worker who hosts live sessions and outreach events."""
+
+    __tablename__ = "organizer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def init_app(app: Flask) -> None:
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            engine: Engine = db.engine
+            event.listen(engine, "connect", _sqlite_pragmas)
+
+
+class QuizStep(db.Model):
+    """That step N of a solo quiz run was answered: nothing else, so a replayed answer is refused."""
+
+    __tablename__ = "quiz_step"
+    __table_args__ = (UniqueConstraint("run_id", "step"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(32))
+    step: Mapped[int]
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# -- live class sessions (webapp/classroom) ------------------------------------------------------
+
+
+class Phase:
+    """The states of a live session, in order: lobby → (question → reveal)* → finished."""
+
+    LOBBY = "lobby"
+    QUESTION = "question"
+    REVEAL = "reveal"
+    FINISHED = "finished"
+
+
+class LiveSession(db.Model):
+    """A quiz hosted live by an organizer; the database is the only shared state between workers."""
+
+    __tablename__ = "live_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(6), index=True)
+    # The code while the session is open, NULL once finished: unique, so no two open sessions share one.
+    open_code: Mapped[str | None] = mapped_column(String(6), unique=True)
+    quiz_id: Mapped[str] = mapped_column(String(80))  # a file id in quizzes/, not a foreign key
+    content_hash: Mapped[str] = mapped_column(String(64))  # of the questions as played
+    question_ids: Mapped[list[str]] = mapped_column(JSON)  # order fixed at start
+    organizer_id: Mapped[int] = mapped_column(ForeignKey("organizer.id", ondelete="CASCADE"), index=True)
+    host_token_hash: Mapped[str] = mapped_column(String(64))
+    scoring: Mapped[str] = mapped_column(String(10), default="speed")  # "speed" | "accuracy"
+    time_limit: Mapped[int | None]  # seconds per question; None: untimed, the host reveals
+    phase: Mapped[str] = mapped_column(String(10), default=Phase.LOBBY)
+    question_index: Mapped[int | None]
+    question_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    players: Mapped[list["Player"]] = relationship(
+        back_populates="live_session", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Player(db.Model):
+    """Someone who joined a live session with a nickname; known by a random token kept hashed."""
+
+    __tablename__ = "player"
+    __table_args__ = (UniqueConstraint("live_session_id", "nickname_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    live_session_id: Mapped[int] = mapped_column(ForeignKey("live_session.id", ondelete="CASCADE"), index=True)
+    nickname: Mapped[str] = mapped_column(String(20))  # as typed; always escaped on output
+    nickname_key: Mapped[str | None] = mapped_column(String(80))  # casefolded; NULL once removed
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    live_session: Mapped[LiveSession] = relationship(back_populates="players")
+
+
+class Answer(db.Model):
+    """One player's answer to one question: the unique constraint makes a retried POST count once."""
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("player_id", "question_index"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    player_id: Mapped[int] = mapped_column(ForeignKey("player.id", ondelete="CASCADE"), index=True)
+    question_index: Mapped[int]
+    choice: Mapped[list[int]] = mapped_column(JSON)
+    correct: Mapped[bool]
+    points: Mapped[int] = mapped_column(default=0)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

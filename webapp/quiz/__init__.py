@@ -1,0 +1,3 @@
+from .views import api, bp
+
+__all__ = ["api", "bp"]

@@ -1,0 +1,145 @@
+"""Solo quizzes: one question per screen, a form post per answer, works without JavaScript."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..catalog import get_catalog
+from ..i18n import current_tag
+from . import scoring, service
+from .service import PROGRESS_COOKIE, QuizError
+
+bp = Blueprint("quiz", __name__, url_prefix="/quiz")
+api = Blueprint("quiz_api", __name__, url_prefix="/api/v1")
+ONE_YEAR = 365 * 24 * 3600
+
+
+def level_names() -> dict[str, str]:
+    return {"beginner": _("Anti-fraud beginner"), "expert": _("Anti-fraud expert"), "guardian": _("Anti-fraud guardian")}
+
+
+def error_messages() -> dict[str, str]:
+    return {
+        "missing_run": _("This quiz run is missing. Please start the quiz again."),
+        "bad_run": _("This quiz run is not valid. Please start the quiz again."),
+        "bad_choice": _("That answer is not one of the choices."),
+        "no_choice": _("Please choose an answer."),
+        "finished": _("This quiz is already finished."),
+        "wrong_question": _("That is not the current question of this quiz run."),
+        "replayed": _("This question was already answered. Your score has not changed."),
+    }
+
+
+@bp.errorhandler(QuizError)
+def quiz_error(error: QuizError):
+    message = error_messages().get(error.code, str(error))
+    return render_template("quiz/error.html", message=message, code=error.code), 400
+
+
+def load_run():
+    return service.decode(request.values.get("s"), get_catalog().quizzes.get)
+
+
+@bp.get("/")
+def index():
+    return render_template("quiz/index.html", quizzes=list(get_catalog().quizzes.values()))
+
+
+@bp.get("/<quiz_id>")
+def intro(quiz_id: str):
+    quiz = get_catalog().quizzes.get(quiz_id) or abort(404)
+    return render_template("quiz/intro.html", quiz=quiz, length=min(service.RUN_LENGTH, len(quiz.questions)))
+
+
+@bp.post("/<quiz_id>/start")
+def start(quiz_id: str):
+    quiz = get_catalog().quizzes.get(quiz_id) or abort(404)
+    run = service.start(quiz)
+    return redirect(url_for("quiz.play", s=service.encode(run)), 303)
+
+
+@bp.get("/play")
+def play():
+    run, quiz = load_run()
+    if run.finished:
+        return redirect(url_for("quiz.result", s=request.values["s"]), 303)
+    question = quiz.question(run.question_ids[run.index])
+    return render_template("quiz/question.html", run=run, quiz=quiz, question=question, token=request.values["s"])
+
+
+@bp.post("/answer")
+def answer():
+    run, quiz = load_run()
+    run = service.answer(run, quiz, request.form.get("question", ""), request.form.getlist("choice"))
+    return redirect(url_for("quiz.feedback", s=service.encode(run)), 303)
+
+
+@bp.get("/feedback")
+def feedback():
+    run, quiz = load_run()
+    if not run.steps:
+        return redirect(url_for("quiz.play", s=request.values["s"]), 303)
+    step = run.steps[-1]
+    question = quiz.question(step.question_id)
+    explainer = get_catalog().explainer(question.slug, current_tag())
+    return render_template(
+        "quiz/feedback.html", run=run, quiz=quiz, question=question, step=step, explainer=explainer,
+        token=request.values["s"],
+    )
+
+
+def summary(run, quiz) -> dict:
+    catalog = get_catalog()
+    wrong_slugs = []
+    for step in run.steps:
+        slug = quiz.question(step.question_id).slug
+        if not step.correct and slug not in wrong_slugs:
+            wrong_slugs.append(slug)
+    return {
+        "level": scoring.run_level(run.right, len(run.steps)),
+        "review": [catalog.explainer(slug, current_tag()) for slug in wrong_slugs],
+        "share": round(100 * run.right / len(run.steps)) if run.steps else 0,
+    }
+
+
+@bp.get("/result")
+def result():
+    run, quiz = load_run()
+    if not run.finished:
+        return redirect(url_for("quiz.play", s=request.values["s"]), 303)
+    progress = service.add_run(service.read_progress(request.cookies.get(PROGRESS_COOKIE)), run, quiz)
+    response = make_response(render_template(
+        "quiz/result.html", run=run, quiz=quiz, token=request.values["s"], levels=level_names(),
+        badges=service.badges(progress), **summary(run, quiz),
+    ))
+    response.set_cookie(PROGRESS_COOKIE, service.dump_progress(progress), max_age=ONE_YEAR, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.get("/card")
+def card():
+    run, quiz = load_run()
+    if not run.finished:
+        abort(404)
+    return render_template("quiz/card.html", run=run, quiz=quiz, levels=level_names(), **summary(run, quiz))
+
+
+@bp.get("/progress")
+def progress():
+    data = service.read_progress(request.cookies.get(PROGRESS_COOKIE))
+    catalog = get_catalog()
+    slugs = sorted(data["slugs"].items(), key=lambda item: catalog.types[item[0]].rank if item[0] in catalog.types else 99)
+    return render_template(
+        "quiz/progress.html", progress=data, levels=level_names(), level=scoring.overall_level(data["points"]),
+        badges=[catalog.explainer(s, current_tag()) for s in service.badges(data) if s in catalog.types],
+        slugs=[(catalog.explainer(s, current_tag()), right, total) for s, (right, total) in slugs if s in catalog.types],
+    )
+
+
+@api.get("/quizzes")
+def list_quizzes():
+    return jsonify([
+        {"id": q.id, "audience": q.audience, "title": q.title.get(current_tag()), "questions": len(q.questions)}
+        for q in get_catalog().quizzes.values()
+    ])

@@ -1,0 +1,92 @@
+/* Live class quizzes: poll the session state every 2 s (cheap: 304 while nothing changed), keep the
+   countdown and the answer count moving, reload the page when the phase or the question changes.
+   Every page works without this file (forms, and a <noscript> refresh while waiting). */
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-live]");
+  if (!root) return;
+  var POLL_MS = 2000;
+  var url = root.getAttribute("data-state-url");
+  var etag = root.getAttribute("data-etag");
+  var phase = root.getAttribute("data-phase");
+  var index = root.getAttribute("data-index");
+  var players = root.getAttribute("data-players");
+  var role = root.getAttribute("data-role");
+  var timer = null;
+  var reloading = false;
+
+  function reload() {
+    if (reloading) return;
+    reloading = true;
+    window.location.reload();
+  }
+
+  function setText(selector, value) {
+    root.querySelectorAll(selector).forEach(function (el) { el.textContent = String(value); });
+  }
+
+  function apply(state) {
+    var stateIndex = state.question ? String(state.question.index) : "";
+    if (state.phase !== phase || (state.question && stateIndex !== index)) {
+      reload();
+      return;
+    }
+    if (role === "host" && phase === "lobby" && String(state.players) !== players) {
+      reload(); // a player joined or left: show the new list (with its remove buttons)
+      return;
+    }
+    setText("[data-answer-count]", state.answers);
+    setText("[data-player-count]", state.players);
+  }
+
+  function poll() {
+    timer = null;
+    var headers = { "Accept": "application/json" };
+    if (etag) headers["If-None-Match"] = etag;
+    fetch(url, { headers: headers, credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        if (response.status === 304) return null;
+        if (!response.ok) throw new Error("state " + response.status);
+        etag = response.headers.get("ETag") || etag;
+        return response.json();
+      })
+      .then(function (state) { if (state) apply(state); })
+      .catch(function () { /* offline for a moment: try again at the next tick */ })
+      .then(function () { schedule(POLL_MS); });
+  }
+
+  function schedule(delay) {
+    if (reloading || phase === "finished") return;
+    if (timer) window.clearTimeout(timer);
+    timer = window.setTimeout(poll, delay);
+  }
+
+  // The countdown: the server sent the seconds left; count down from there and ask for the state at zero.
+  var countdown = root.querySelector("[data-remaining]");
+  if (countdown) {
+    var endsAt = Date.now() + parseFloat(countdown.getAttribute("data-remaining")) * 1000;
+    var box = countdown.closest(".countdown");
+    var tick = window.setInterval(function () {
+      var left = Math.max(0, Math.ceil((endsAt - Date.now()) / 1000));
+      countdown.textContent = String(left);
+      if (box) box.classList.toggle("urgent", left <= 5);
+      if (left <= 0) {
+        window.clearInterval(tick);
+        schedule(300); // the server turns the question into its reveal once the deadline has passed
+      }
+    }, 250);
+  }
+
+  // One tap answers: disable the buttons so a double tap can't send twice (the server would refuse anyway).
+  root.querySelectorAll("form.answer-form, form.advance-form").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      window.setTimeout(function () {
+        form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+      }, 0);
+      form.setAttribute("aria-busy", "true");
+    });
+  });
+
+  schedule(POLL_MS);
+})();

@@ -1,0 +1,72 @@
+/* Fangzha: small progressive enhancements. Every page works without this file. */
+(function () {
+  "use strict";
+
+  // Read aloud with the browser's own speech synthesis; the button stays hidden where unsupported.
+  function setUpReadAloud(root) {
+    if (!("speechSynthesis" in window) || typeof SpeechSynthesisUtterance === "undefined") return;
+    root.querySelectorAll("button.read-aloud").forEach(function (button) {
+      if (button.dataset.ready) return;
+      button.dataset.ready = "1";
+      button.hidden = false;
+      var label = button.textContent;
+      button.addEventListener("click", function () {
+        if (window.speechSynthesis.speaking) {
+          window.speechSynthesis.cancel();
+          button.textContent = label;
+          return;
+        }
+        var target = document.querySelector(button.dataset.read);
+        if (!target) return;
+        var clone = target.cloneNode(true);
+        clone.querySelectorAll("button, .no-read").forEach(function (el) { el.remove(); });
+        var utterance = new SpeechSynthesisUtterance(clone.innerText || clone.textContent);
+        utterance.lang = button.dataset.lang === "en" ? "en-US" : (button.dataset.lang === "zh-Hant" ? "zh-TW" : "zh-CN");
+        utterance.rate = 0.9;
+        utterance.onend = function () { button.textContent = label; };
+        button.textContent = "⏹ " + (button.dataset.labelStop || "Stop");
+        window.speechSynthesis.speak(utterance);
+      });
+    });
+  }
+
+  // The chat form becomes a conversation on one page: the server renders each exchange as HTML.
+  function setUpChat() {
+    var form = document.querySelector("form.chat-form");
+    var conversation = document.getElementById("conversation");
+    if (!form || !conversation || !window.fetch || !window.FormData) return;
+    var textarea = form.querySelector("textarea");
+    var buttons = form.querySelectorAll("button");
+    var pressed = null;
+    buttons.forEach(function (b) { b.addEventListener("click", function () { pressed = b; }); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var data = new FormData(form);
+      if (pressed && pressed.name === "example") data.set("example", pressed.value);
+      pressed = null;
+      if (!(data.get("example") || "").trim() && !(data.get("message") || "").trim()) { textarea.focus(); return; }
+      buttons.forEach(function (b) { b.disabled = true; });
+      form.setAttribute("aria-busy", "true");
+      fetch(form.action, { method: "POST", body: data, headers: { "X-Fragment": "1" }, credentials: "same-origin" })
+        .then(function (response) { return response.text().then(function (html) { return { ok: response.ok, html: html, status: response.status }; }); })
+        .then(function (result) {
+          var holder = document.createElement("div");
+          holder.innerHTML = result.html;  // rendered and escaped by the server
+          conversation.appendChild(holder);
+          setUpReadAloud(holder);
+          if (result.ok) textarea.value = "";
+          var answer = holder.querySelector(".bubble.bot") || holder;
+          answer.scrollIntoView({ behavior: "smooth", block: "start" });
+          if (answer.focus) answer.focus({ preventScroll: true });
+        })
+        .catch(function () { form.submit(); })  // the network failed: fall back to a plain post
+        .then(function () {
+          buttons.forEach(function (b) { b.disabled = false; });
+          form.removeAttribute("aria-busy");
+        });
+    });
+  }
+
+  window.Fangzha = { setUpReadAloud: setUpReadAloud };
+  document.addEventListener("DOMContentLoaded", function () { setUpReadAloud(document); setUpChat(); });
+})();
