@@ -29,7 +29,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_CHAT": "20 per minute;200 per day",
-        "RATELIMIT_JOIN": "10 per minute",
+        "RATELIMIT_JOIN": "60 per minute",  # a whole class may share one school address
         "RATELIMIT_LOGIN": "10 per minute",
         "WTF_CSRF_TIME_LIMIT": None,  # pages stay open for long in WeChat; the session bounds the token
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -41,6 +41,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         ],
         "COMPRESS_ALGORITHM": ["gzip"],
         "COMPRESS_MIN_SIZE": 500,
+        "COMPRESS_STREAMS": False,  # compressing streamed static files leaves them unclosed; a front proxy serves the .gz copies
         "FLASK_STATIC_DIGEST_HOST_URL": None,
         "TRUSTED_PROXY_HOPS": 0,
         "MAX_CONTENT_LENGTH": 64 * 1024,

@@ -160,6 +160,6 @@ def test_page_form_needs_csrf(tmp_path):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.db'}", "RATELIMIT_ENABLED": False})
     client = app.test_client()
     response = client.post("/chat", data={"message": "刷单"})
-    assert response.status_code == 400 and "expired" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "过期" in response.get_data(as_text=True)
     # The JSON API trusts no cookie and needs no token.
     assert client.post("/api/v1/chat", json={"message": "刷单"}).status_code == 200

@@ -18,7 +18,7 @@ def token_from(html: str) -> str:
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"', html).group(1)
 
 
-@pytest.mark.parametrize("path", ["/chat", "/quiz/general-basics/start"])
+@pytest.mark.parametrize("path", ["/chat", "/quiz/students-basics/start"])
 def test_forms_without_a_token_are_refused(strict_client, path):
     response = strict_client.post(path, data={"message": "刷单"})
     assert response.status_code == 400
@@ -29,6 +29,6 @@ def test_forms_with_the_token_work(strict_client):
     html = strict_client.get("/chat").get_data(as_text=True)
     response = strict_client.post("/chat", data={"message": "刷单返利", "csrf_token": token_from(html)})
     assert response.status_code == 200
-    html = strict_client.get("/quiz/general-basics").get_data(as_text=True)
-    response = strict_client.post("/quiz/general-basics/start", data={"csrf_token": token_from(html)})
+    html = strict_client.get("/quiz/students-basics").get_data(as_text=True)
+    response = strict_client.post("/quiz/students-basics/start", data={"csrf_token": token_from(html)})
     assert response.status_code == 303

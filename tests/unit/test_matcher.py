@@ -58,8 +58,8 @@ def test_typical_descriptions_match(matcher, text, slug):
 
 
 def test_homophone_typo_still_matches(matcher):
-    # 验证码 typed as 验正码, 刷单 as 刷蛋: pinyin features carry it.
-    assert matcher.analyse("对方打电话让我把手机收到的验正码告诉他").matches[0].slug == "verification-code-screen-share"
+    # 验证码 typed as 验正码: pinyin features carry it.
+    assert matcher.analyse("对方让我报验正码").matches[0].slug == "verification-code-screen-share"
 
 
 def test_why_quotes_the_users_own_words(matcher):

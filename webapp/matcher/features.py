@@ -25,7 +25,8 @@ WEIGHTS = {"c2": 0.8, "c3": 1.0, "c4": 1.1, "py": 0.45, "w": 1.0, "w2": 0.9, "si
 
 @lru_cache(maxsize=65536)
 def _pinyin(char: str) -> str:
-    return lazy_pinyin(char, style=Style.NORMAL, errors="ignore")[0] if char else ""
+    sounds = lazy_pinyin(char, style=Style.NORMAL, errors="ignore")
+    return sounds[0] if sounds else char
 
 
 def _stem(word: str) -> str:

@@ -18,6 +18,7 @@ _HANDED_OVER_ZH = [
     r"(给|告诉|发|报|念|说)(了)?(他|她|对方|客服|警察|那人|那个人)?(了)?.{0,4}(验证码|密码|卡号|动态码|短信码)",
     r"(验证码|密码|卡号|身份证号?|银行卡号?).{0,6}(给了|告诉了|发给了|报给了|说了|填了|输了|输入了|发过去)",
     r"(输入|填写|填|输)了.{0,8}(验证码|密码|卡号|身份证)",
+    r"把.{0,6}(验证码|密码|卡号|动态码).{0,2}(给|告诉|发|报|说)",
     r"(下载|安装|装)了.{0,12}(app|软件|会议|共享|屏幕|远程|teamviewer|向日葵|zoom|腾讯会议|飞书)",
     r"(开了|打开了|开启了|点了)?.{0,4}(屏幕共享|共享屏幕|共享了屏幕|远程控制)",
     r"(被骗了|被骗走|骗走了|骗了我|钱没了|血本无归|损失了|亏了|提不了现|提现不了|无法提现|取不出来|提不出来|不能提现|出不了金)",
@@ -61,7 +62,7 @@ _THREAT_EN = [
     r"\b(send|post|share|leak|spread) (the |my |this |that )?(video|photos|pictures|recording)s? to",
 ]
 # "Nearly paid", "haven't sent yet", "luckily stopped": said within a few characters before the act.
-_NEGATION_ZH = re.compile(r"(差点|差一点|险些|还没|没有|没|不要|别|幸好|幸亏|好在|好彩|要不要|该不该|能不能|准备|打算|想要|想|会不会|是否|是不是要)$")
+_NEGATION_ZH = re.compile(r"(差点|差一点|险些|还没|没有|没|不要|别|幸好|幸亏|好在|好彩|要不要|该不该|能不能|准备|打算|想要|想|会不会|是否|是不是要|让我|叫我|要我|要求我|让她|让他)(就|都|要|先)?$")
 _NEGATION_EN = re.compile(r"\b(almost|nearly|not yet|haven'?t|hasn'?t|didn'?t|did not|before (i|she|he)|should i|do i|if i|whether to|want me to|asked me to|asks me to|told me to|wants me to)\b[^.?!]{0,30}$")
 
 _COMPILED = {
