@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.conftest import content_dirs
 from webapp import create_app
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -23,10 +24,11 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The real app, CSRF and all, on a free loopback port."""
+def live_app(tmp_path_factory):
+    """The real app, CSRF and all, on a free loopback port: (app, base URL)."""
     db_path = tmp_path_factory.mktemp("db") / "browser.db"
     app = create_app({
+        **content_dirs(),
         "TESTING": True,
         "SECRET_KEY": "browser-tests",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
@@ -35,8 +37,13 @@ def live_server(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield app, f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    return live_app[1]
 
 
 @pytest.fixture(scope="session")

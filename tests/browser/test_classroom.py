@@ -4,40 +4,22 @@ its own browser context, play a short quiz to the end with JavaScript polling th
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests import factories
 from tests.browser.conftest import screenshot
-from tests.conftest import content_dirs
-from webapp import create_app
 
 WAIT = 15_000  # ms: polls run every 2 s
 
 
 @pytest.fixture(scope="module")
-def classroom_server(tmp_path_factory):
-    """The real app (CSRF on) on loopback, with the content FANGZHA_TEST_CONTENT names if set."""
-    db_path = tmp_path_factory.mktemp("classroom") / "browser.db"
-    app = create_app({
-        **content_dirs(),
-        "TESTING": True,
-        "SECRET_KEY": "browser-tests",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
-        "RATELIMIT_ENABLED": False,
-        # Flask-Compress leaves streamed static files unclosed (a ResourceWarning, an error under
-        # pytest's filterwarnings); not streaming-compressing them avoids it. Reported to the lead.
-        "COMPRESS_STREAMS": False,
-    })
+def classroom_server(live_app):
+    """The shared live server, with an organizer account to log in with."""
+    app, _url = live_app
     with app.app_context():
         factories.organizer("teacher", "correct horse")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    return live_app
 
 
 def assert_main_is_accessible(page) -> None:

@@ -16,11 +16,13 @@ def test_home_language_large_text_and_a_scam_page(page, live_server):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     page.get_by_role("link", name="English").click()
-    assert page.locator("html").get_attribute("lang") == "en"
+    page.wait_for_selector("html[lang=en]")
     assert page.get_by_role("heading", level=1).inner_text() == "Is this a scam? Ask us."
 
     size_before = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     page.get_by_role("link", name="Large text").click()
+    page.wait_for_selector("body.large-text")
+    page.wait_for_load_state("load")
     size_after = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert size_after > size_before * 1.15
 
