@@ -99,6 +99,8 @@ def test_role_follows_the_type(matcher):
         "对方威胁说不给钱就把视频发给我通讯录的人",
         "I already transferred 5000 yuan to the 'police' safe account",
         "I'm still on the phone with them right now",
+        "他现在让我一步一步操作转账",  # coached now: a request in progress is still urgent
+        "he told me to go to the bank and I'm at the bank now",
     ],
 )
 def test_urgent_signals(text):
@@ -112,6 +114,7 @@ def test_urgent_signals(text):
         "差点就转了，幸好女儿拦住了",
         "还没转钱，对方催我交保证金",
         "someone asked me for a verification code, is it a scam?",
+        "他让我把验证码告诉他，这是骗子吗",  # only asked: not handed over
     ],
 )
 def test_not_urgent_when_only_asked_or_stopped(text):

@@ -61,16 +61,24 @@ _THREAT_EN = [
     r"\b(threaten|threatening|threatened|blackmail|extort|extortion|ransom|kidnap)",
     r"\b(send|post|share|leak|spread) (the |my |this |that )?(video|photos|pictures|recording)s? to",
 ]
-# "Nearly paid", "haven't sent yet", "luckily stopped": said within a few characters before the act.
-_NEGATION_ZH = re.compile(r"(差点|差一点|险些|还没|没有|没|不要|别|幸好|幸亏|好在|好彩|要不要|该不该|能不能|准备|打算|想要|想|会不会|是否|是不是要|让我|叫我|要我|要求我|让她|让他)(就|都|要|先)?$")
-_NEGATION_EN = re.compile(r"\b(almost|nearly|not yet|haven'?t|hasn'?t|didn'?t|did not|before (i|she|he)|should i|do i|if i|whether to|want me to|asked me to|asks me to|told me to|wants me to)\b[^.?!]{0,30}$")
+# Said within a few characters before the act, these undo it. "Nearly paid", "haven't sent yet",
+# "luckily stopped" undo any signal; "he told me to ..." undoes only a hand-over (a request is not
+# a payment), never a scam in progress ("he is making me do it step by step").
+_NOT_DONE = (
+    re.compile(r"(差点|差一点|险些|还没|没有|没|不要|别|幸好|幸亏|好在|好彩|要不要|该不该|能不能|准备|打算|想要|想|会不会|是否|是不是要)(就|都|要|先)?$"),
+    re.compile(r"\b(almost|nearly|not yet|haven'?t|hasn'?t|didn'?t|did not|before (i|she|he)|should i|do i|if i|whether to)\b[^.?!]{0,30}$"),
+)
+_ASKED = (
+    re.compile(r"(让我|叫我|要我|要求我|让她|让他)(就|都|要|先)?$"),
+    re.compile(r"\b(want me to|asked me to|asks me to|told me to|wants me to)\b[^.?!]{0,30}$"),
+)
+_UNDONE_BY = {"handed_over": (_NOT_DONE, _ASKED), "ongoing": (_NOT_DONE,), "threat": ()}
 
 _COMPILED = {
     "handed_over": [re.compile(p) for p in _HANDED_OVER_ZH + _HANDED_OVER_EN],
     "ongoing": [re.compile(p) for p in _ONGOING_ZH + _ONGOING_EN],
     "threat": [re.compile(p) for p in _THREAT_ZH + _THREAT_EN],
 }
-_CHINESE_NEGATABLE = {"handed_over", "ongoing"}
 
 
 @dataclass(frozen=True)
@@ -80,11 +88,12 @@ class Urgency:
     spans: tuple[tuple[int, int], ...]
 
 
-def _negated(text: str, start: int) -> bool:
-    before = text[max(0, start - 6):start]
-    if _NEGATION_ZH.search(before):
-        return True
-    return bool(_NEGATION_EN.search(text[max(0, start - 50):start]))
+def _undone(reason: str, text: str, start: int) -> bool:
+    """Is the signal at `start` undone by what was said just before it?"""
+    for chinese, english in _UNDONE_BY[reason]:
+        if chinese.search(text[max(0, start - 6):start]) or english.search(text[max(0, start - 50):start]):
+            return True
+    return False
 
 
 def assess(text: str) -> Urgency:
@@ -93,7 +102,7 @@ def assess(text: str) -> Urgency:
     for reason, patterns in _COMPILED.items():
         for pattern in patterns:
             for match in pattern.finditer(text):
-                if reason in _CHINESE_NEGATABLE and _negated(text, match.start()):
+                if _undone(reason, text, match.start()):
                     continue
                 reasons.append(reason)
                 spans.append(match.span())
