@@ -41,7 +41,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         ],
         "COMPRESS_ALGORITHM": ["gzip"],
         "COMPRESS_MIN_SIZE": 500,
-        "COMPRESS_STREAMS": False,  # compressing streamed static files leaves them unclosed; a front proxy serves the .gz copies
+        "COMPRESS_STREAMS": False,  # static files come gzipped from WhiteNoise (see serve_static_files)
         "FLASK_STATIC_DIGEST_HOST_URL": None,
         "TRUSTED_PROXY_HOPS": 0,
         "MAX_CONTENT_LENGTH": 64 * 1024,

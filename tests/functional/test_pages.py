@@ -143,16 +143,22 @@ def test_html_is_compressed(client):
     assert b"<html" in gzip.decompress(response.data)
 
 
-def test_static_files_have_hashed_names_and_long_cache(client):
+def test_static_files_have_hashed_names_long_cache_and_gzip(client):
     html = client.get("/").get_data(as_text=True)
     css = re.search(r'href="(/static/css/site-[0-9a-f]{32}\.css)"', html)
     js = re.search(r'src="(/static/js/site-[0-9a-f]{32}\.js)"', html)
     assert css and js, "run `make static` (flask digest compile) first"
-    response = client.get(css.group(1), headers={"Accept-Encoding": "gzip"})
-    assert response.status_code == 200
-    assert "max-age=31536000" in response.headers["Cache-Control"]
-    response.close()
-    # Pre-compressed copies for a front proxy (nginx gzip_static) sit beside the hashed files.
-    gz = client.get(css.group(1) + ".gz")
-    assert gz.status_code == 200
-    gz.close()
+    for url, mimetype, marker in ((css.group(1), "text/css", b"font-size"), (js.group(1), "text/javascript", b"function")):
+        zipped = client.get(url, headers={"Accept-Encoding": "gzip, deflate"})
+        assert zipped.status_code == 200
+        assert zipped.headers["Content-Encoding"] == "gzip"
+        assert zipped.headers["Content-Type"].startswith(mimetype)
+        assert "Accept-Encoding" in zipped.headers["Vary"]
+        cache = zipped.headers["Cache-Control"]
+        assert "immutable" in cache and int(re.search(r"max-age=(\d+)", cache).group(1)) >= 31_536_000
+        plain = client.get(url)  # a client that can't take gzip gets the same file plain
+        assert "Content-Encoding" not in plain.headers
+        assert gzip.decompress(zipped.data) == plain.data and marker in plain.data
+        assert len(zipped.data) < len(plain.data) / 2
+        zipped.close()
+        plain.close()
