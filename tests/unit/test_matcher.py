@@ -31,6 +31,12 @@ def test_normalise_folds_width_case_and_script_keeping_length():
     assert len(out) == len(text)
 
 
+def test_normalise_reads_written_cantonese_as_mandarin():
+    text = "佢叫我畀驗證碼佢，我已經轉咗錢，而家點算"
+    assert normalise(text) == "他叫我给验证码他,我已经转了钱,现在咋办"
+    assert len(normalise(text)) == len(text)
+
+
 @given(st.text(max_size=200))
 @settings(max_examples=200, deadline=None)
 def test_normalise_always_keeps_length(text):
@@ -101,6 +107,12 @@ def test_role_follows_the_type(matcher):
         "I'm still on the phone with them right now",
         "他现在让我一步一步操作转账",  # coached now: a request in progress is still urgent
         "he told me to go to the bank and I'm at the bank now",
+        "他让我下载了一个软件，开了共享屏幕",  # asked, and done: a past request is a hand-over
+        "我已經轉咗三萬過去，而家提唔到款",  # Cantonese
+        "共享屏幕我已经开了，他现在让我念验证码",
+        "付了钱以后就被拉黑了",
+        "对方录下了我的不雅画面，说要散布给我的朋友",
+        "I paid the deposit and then they blocked me",
     ],
 )
 def test_urgent_signals(text):
@@ -115,6 +127,12 @@ def test_urgent_signals(text):
         "还没转钱，对方催我交保证金",
         "someone asked me for a verification code, is it a scam?",
         "他让我把验证码告诉他，这是骗子吗",  # only asked: not handed over
+        "客服让我先借钱出来转给他们清空额度，是真的吗",  # a request, however long the clause
+        "我妈想把养老钱投进去，靠谱吗",  # a plan
+        "交了手续费就能放款，要交吗",  # a condition
+        "老板刚给我打了个视频电话，说要转钱，我先挂了",  # a phone call is not a payment
+        "有人说把验证码发错到我手机上了",
+        "they sent me an arrest warrant and told me not to tell anyone",
     ],
 )
 def test_not_urgent_when_only_asked_or_stopped(text):

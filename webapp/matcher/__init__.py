@@ -37,9 +37,9 @@ class Analysis:
 
 
 class Matcher:
-    THRESHOLD = 0.135  # raw similarity below which nothing fits well (calibrated on the dev set)
-    RUNNER_UP = 0.6  # a second or third match must score this share of the first
-    BENIGN_MARGIN = 1.0  # benign wins when its similarity beats the best scam's times this
+    THRESHOLD = 0.3  # posterior of the best scam type below which nothing fits well (calibrated on the dev set)
+    URGENT_FLOOR = 0.1  # with urgent signals, a scam type this likely (and above small talk) is enough
+    RUNNER_UP = 0.05  # a second or third match needs at least this posterior
 
     def __init__(self, docs: Sequence[TypeDoc], benign: Mapping[str, Sequence[str]] | None = None):
         self.index = Index(docs, benign)
@@ -50,13 +50,14 @@ class Matcher:
         scored, benign, intent = self.index.score(normal)
         urgency = assess(normal)
         matches: list[Match] = []
-        if scored and scored[0].raw >= self.THRESHOLD and benign < scored[0].raw * self.BENIGN_MARGIN:
-            best = scored[0].raw
+        if scored and scored[0].score >= self.THRESHOLD and benign < scored[0].score:
             for item in scored[:3]:
-                if item is scored[0] or item.raw >= max(self.THRESHOLD, best * self.RUNNER_UP):
+                if item is scored[0] or item.score >= self.RUNNER_UP:
                     matches.append(Match(item.slug, round(item.score, 3), self._why(text, item.spans)))
         role = self.roles[matches[0].slug] if matches else None
-        urgent = urgency.urgent and bool(matches or _SCAM_WORDS.search(normal))
+        # Urgent needs a scam behind it: a match, scam words, or a scam type more likely than small talk.
+        likely_scam = bool(scored) and scored[0].score >= self.URGENT_FLOOR and scored[0].score > benign
+        urgent = urgency.urgent and bool(matches or likely_scam or _SCAM_WORDS.search(normal))
         if role == "accomplice" and "threat" not in urgency.reasons:
             urgent = False  # they get the legal consequences and what to do, first
         return Analysis(

@@ -1,18 +1,28 @@
-"""The retrieval index: TF-IDF over each scam type's phrases, scored two ways and blended.
+"""The retrieval index: a naive Bayes model over each scam type's example texts.
 
-- nearest phrase: cosine similarity with the single most similar example phrase (precise for
-  texts that read like a known description);
-- type profile: cosine similarity with the type's centroid (robust for long or unusual texts,
-  because every phrase of the type votes).
-A text that sits closer to the small-talk/benign examples than to any scam is not matched.
+Every scam type, and every small-talk intent ("~greeting", "~offtopic"...), is a class whose examples are
+its phrases, title, red flags and keywords. For a text, each class is scored by the average evidence its
+features give for that class against the whole collection:
+
+    score(c) = mean over the text's known features f of  w(f) * log( P(f | c) / P(f) )
+
+with P(f | c) the share of c's examples containing f (additively smoothed) and w(f) the feature kind's weight.
+Why this and not nearest-neighbour TF-IDF: TF-IDF counted a word common to a type's own phrases
+("银行卡" in card renting) as weak, because document frequency was taken over phrases; here a feature
+weighs by how much more often it appears in one type than in all the others, so each type's own
+vocabulary is what decides, and every example of a type votes.
+
+The scores are then turned into a posterior over all classes (a softmax at a calibrated temperature), so a
+text that reads like small talk, a genuine notice or an everyday question takes probability away from the
+scam types. `Scored.score` is that posterior; `Scored.raw` the mean evidence.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
@@ -33,88 +43,82 @@ class TypeDoc:
 @dataclass(frozen=True)
 class Scored:
     slug: str
-    score: float  # 0..1
-    raw: float
+    score: float  # posterior probability of this type, 0..1
+    raw: float  # mean log evidence per feature
     spans: tuple[tuple[int, int], ...]  # where in the normalised text the evidence is
 
 
-@dataclass
-class _Vector:
-    owner: str  # a slug or an intent name
-    weights: dict[str, float] = field(default_factory=dict)
-
-
-def _vector(feats: Iterable[Feature], idf: Mapping[str, float]) -> dict[str, float]:
-    counts = Counter(f for f, _, _ in feats)
-    weights = {f: (1 + math.log(n)) * weight_of(f) * idf.get(f, 0.0) for f, n in counts.items()}
-    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-    return {f: w / norm for f, w in weights.items() if w > 0}
-
-
 class Index:
-    NN_SHARE = 0.55  # blend of nearest phrase and type profile
-    SCALE = 0.55  # raw similarity that counts as a certain match (score 1.0)
-    KEYWORD_BONUS = 0.06
+    ALPHA = 0.1  # additive smoothing of feature counts
+    TEMPERATURE = 6.0  # softmax sharpness over mean evidence, for a text with REFERENCE_FEATURES features
+    REFERENCE_FEATURES = 60
+    LENGTH_POWER = 0.5
+    KEYWORD_BONUS = 0.05  # per keyword of a type found in the text (up to 3)
 
     def __init__(self, docs: Sequence[TypeDoc], benign: Mapping[str, Sequence[str]] | None = None):
-        self.roles = {doc.slug: doc.role for doc in docs}
         self.keywords = {doc.slug: tuple({normalise(k) for k in doc.keywords if len(k) >= 2}) for doc in docs}
-        texts: list[tuple[str, str]] = [(doc.slug, normalise(p)) for doc in docs for p in (*doc.phrases, *doc.keywords)]
-        texts += [(f"~{intent}", normalise(p)) for intent, phrases in (benign or {}).items() for p in phrases]
-        parsed = [(owner, list(features(text))) for owner, text in texts]
-        df: Counter[str] = Counter()
-        for _, feats in parsed:
-            df.update({f for f, _, _ in feats})
-        n = len(parsed)
-        self.idf = {f: math.log((n + 1) / (d + 1)) + 1.0 for f, d in df.items()}
-        self.vectors = [_Vector(owner, _vector(feats, self.idf)) for owner, feats in parsed]
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for i, vector in enumerate(self.vectors):
-            for f, w in vector.weights.items():
-                self.postings[f].append((i, w))
-        centroids: dict[str, Counter[str]] = defaultdict(Counter)
-        for vector in self.vectors:
-            centroids[vector.owner].update(vector.weights)
-        self.centroids: dict[str, dict[str, float]] = {}
-        for owner, summed in centroids.items():
-            norm = math.sqrt(sum(w * w for w in summed.values())) or 1.0
-            self.centroids[owner] = {f: w / norm for f, w in summed.items()}
+        examples: dict[str, list[str]] = {doc.slug: [*doc.phrases, *doc.keywords] for doc in docs}
+        for intent, phrases in (benign or {}).items():
+            examples[f"~{intent}"] = list(phrases)
+        counts: dict[str, Counter[str]] = {}
+        for owner, texts in examples.items():
+            counted: Counter[str] = Counter()
+            for text in texts:
+                counted.update({f: weight_of(f) for f, _, _ in features(normalise(text))})
+            counts[owner] = counted
+        background: Counter[str] = Counter()
+        for counted in counts.values():
+            background.update(counted)
+        vocabulary = len(background)
+        total = sum(background.values()) + self.ALPHA * vocabulary
+        self.owners = tuple(counts)
+        # log P(f | c) for an unseen f, per class; and per feature the classes that have seen it.
+        self.unseen = {
+            owner: math.log(self.ALPHA / (sum(counted.values()) + self.ALPHA * vocabulary))
+            for owner, counted in counts.items()
+        }
+        self.background = {f: math.log((n + self.ALPHA) / total) for f, n in background.items()}
+        self.seen: dict[str, dict[str, float]] = defaultdict(dict)  # feature -> owner -> log P(f|c) - unseen(c)
+        for owner, counted in counts.items():
+            denominator = sum(counted.values()) + self.ALPHA * vocabulary
+            for f, n in counted.items():
+                self.seen[f][owner] = math.log((n + self.ALPHA) / denominator) - self.unseen[owner]
+
+    def evidence(self, feats: Sequence[Feature]) -> tuple[dict[str, float], int]:
+        """Mean evidence for each class (scam types and ~intents) from the text's known features, and their number."""
+        known = {f for f, _, _ in feats if f in self.background}
+        if not known:
+            return {}, 0
+        weight_sum = sum(weight_of(f) for f in known)
+        base = -sum(weight_of(f) * self.background[f] for f in known)
+        totals = {owner: base + weight_sum * self.unseen[owner] for owner in self.owners}
+        for f in known:
+            w = weight_of(f)
+            for owner, extra in self.seen[f].items():
+                totals[owner] += w * extra
+        return {owner: value / len(known) for owner, value in totals.items()}, len(known)
 
     def score(self, text: str) -> tuple[list[Scored], float, str | None]:
-        """Every scam type scored, best first; plus the best benign similarity and its intent."""
+        """The best scam types (posterior, best first), the probability of small talk, and its intent."""
         feats = list(features(text))
-        query = _vector(feats, self.idf)
-        if not query:
+        evidence, known = self.evidence(feats)
+        if not evidence:
             return [], 0.0, None
-        nearest: dict[str, float] = defaultdict(float)
-        sims: dict[int, float] = defaultdict(float)
-        for f, qw in query.items():
-            for i, w in self.postings.get(f, ()):
-                sims[i] += qw * w
-        for i, sim in sims.items():
-            owner = self.vectors[i].owner
-            if sim > nearest[owner]:
-                nearest[owner] = sim
-        profile = {
-            owner: sum(qw * centroid.get(f, 0.0) for f, qw in query.items())
-            for owner, centroid in self.centroids.items()
-        }
-        results = []
-        benign_best, benign_intent = 0.0, None
-        for owner in self.centroids:
-            raw = self.NN_SHARE * nearest.get(owner, 0.0) + (1 - self.NN_SHARE) * profile[owner]
-            if owner.startswith("~"):
-                if raw > benign_best:
-                    benign_best, benign_intent = raw, owner[1:]
-                continue
-            raw += self.KEYWORD_BONUS * self._keyword_hits(owner, text)
-            results.append((owner, raw))
-        results.sort(key=lambda item: item[1], reverse=True)
-        scored = [
-            Scored(slug, min(1.0, raw / self.SCALE), raw, self._evidence(slug, feats, query))
-            for slug, raw in results[:5]
-        ]
-        return scored, benign_best, benign_intent
+        for owner in self.owners:
+            if not owner.startswith("~"):
+                evidence[owner] += self.KEYWORD_BONUS * self._keyword_hits(owner, text)
+        top = max(evidence.values())
+        # Longer texts carry more evidence: sharpen with the number of features, but far less than naive
+        # Bayes' sum would (it makes long texts look certain).
+        sharpness = self.TEMPERATURE * (known / self.REFERENCE_FEATURES) ** self.LENGTH_POWER
+        odds = {owner: math.exp(sharpness * (value - top)) for owner, value in evidence.items()}
+        norm = sum(odds.values())
+        scams = sorted((o for o in self.owners if not o.startswith("~")), key=evidence.__getitem__, reverse=True)
+        benign = max((o for o in self.owners if o.startswith("~")), key=evidence.__getitem__, default=None)
+        scored = [Scored(slug, odds[slug] / norm, evidence[slug], self._spans(slug, feats)) for slug in scams[:5]]
+        if benign is None:
+            return scored, 0.0, None
+        return scored, odds[benign] / norm, benign[1:]
 
     def _keyword_hits(self, slug: str, text: str) -> int:
         hits = 0
@@ -123,14 +127,19 @@ class Index:
                 hits += 1
         return min(hits, 3)
 
-    def _evidence(self, slug: str, feats: list[Feature], query: dict[str, float]) -> tuple[tuple[int, int], ...]:
-        centroid = self.centroids[slug]
-        contribution = {f: qw * centroid[f] for f, qw in query.items() if f in centroid and not f.startswith("py:")}
-        if not contribution:
+    def _spans(self, slug: str, feats: Sequence[Feature]) -> tuple[tuple[int, int], ...]:
+        """The stretches of text whose features speak most for this type (for `why`)."""
+        gain = {}
+        for f, _, _ in feats:
+            if f in self.background and not f.startswith(("py:", "sig:")):
+                gain[f] = weight_of(f) * (self.seen[f].get(slug, 0.0) + self.unseen[slug] - self.background[f])
+        if not gain:
             return ()
-        top = max(contribution.values())
-        strong = {f for f, c in contribution.items() if c >= top * 0.25}
-        spans = sorted({(s, e) for f, s, e in feats if f in strong and not f.startswith("sig:")})
+        top = max(gain.values())
+        if top <= 0:
+            return ()
+        strong = {f for f, g in gain.items() if g >= top * 0.5}
+        spans = sorted({(s, e) for f, s, e in feats if f in strong})
         merged: list[list[int]] = []
         for start, end in spans:
             if merged and start <= merged[-1][1]:

@@ -25,12 +25,20 @@ def _char(c: str) -> str:
     return folded.lower()
 
 
+# Written Cantonese to Mandarin, character for character (same length), so "我已经转咗" reads as "我已经转了".
+_CANTONESE = str.maketrans("咗唔佢喺畀俾嘅係冇睇攞諗啲", "了不他在给给的是没看拿想些")
+_CANTONESE_WORDS = re.compile("而家|点算|乜嘢|边度|几多|琴日|听日|佢哋|我哋|你哋")
+_CANTONESE_MANDARIN = {"而家": "现在", "点算": "咋办", "乜嘢": "什么", "边度": "哪里", "几多": "多少",
+                       "琴日": "昨天", "听日": "明天", "佢哋": "他们", "我哋": "我们", "你哋": "你们"}
+
+
 def normalise(text: str) -> str:
-    """Full width to half width, lower case, Traditional to Simplified, same length as the input."""
+    """Full width to half width, lower case, Traditional to Simplified, Cantonese to Mandarin; same length."""
     folded = "".join(_char(c) for c in text)
     simplified = _t2s().convert(folded)
     if len(simplified) != len(folded):  # a phrase-level conversion changed the length: go char by char
         simplified = "".join(s if len(s := _t2s().convert(c)) == 1 else c for c in folded)
+    simplified = _CANTONESE_WORDS.sub(lambda m: _CANTONESE_MANDARIN[m.group()], simplified.translate(_CANTONESE))
     return simplified
 
 

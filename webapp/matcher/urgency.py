@@ -11,37 +11,51 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# What people type when it already happened. Normalised text is Simplified Chinese, lower case.
+# What people type when it already happened. Normalised text is Simplified Chinese, lower case
+# (Cantonese particles are already Mandarin: 咗 → 了, 佢 → 他; see normalise.py).
 _HANDED_OVER_ZH = [
-    r"(转|汇|打|付|交|充|缴|垫|投|存|借|贷)(了|过去|进去|给他|给她|给对方|给了|完|光)(?!解)",
+    r"(转|汇|付|交|充|缴|垫|投|借|贷)(了|过去了|进去了|给他了|给她了|给对方了|给了|完了|光了|过去|进去|给他|给她|给对方|完|光)(?!解)",
+    r"打(了)?(\d|[一二两三四五六七八九十几]+(千|万|百|块))|打(了)?(钱|款)|打(过去|给他|给她|给对方)",
     r"(转账|汇款|付款|充值|打款|缴费|垫付|下单)(了|成功|过去)",
-    r"(给|告诉|发|报|念|说)(了)?(他|她|对方|客服|警察|那人|那个人)?(了)?.{0,4}(验证码|密码|卡号|动态码|短信码)",
-    r"(验证码|密码|卡号|身份证号?|银行卡号?).{0,6}(给了|告诉了|发给了|报给了|说了|填了|输了|输入了|发过去)",
-    r"(输入|填写|填|输)了.{0,8}(验证码|密码|卡号|身份证)",
-    r"把.{0,6}(验证码|密码|卡号|动态码).{0,2}(给|告诉|发|报|说)",
-    r"(下载|安装|装)了.{0,12}(app|软件|会议|共享|屏幕|远程|teamviewer|向日葵|zoom|腾讯会议|飞书)",
-    r"(开了|打开了|开启了|点了)?.{0,4}(屏幕共享|共享屏幕|共享了屏幕|远程控制)",
-    r"(被骗了|被骗走|骗走了|骗了我|钱没了|血本无归|损失了|亏了|提不了现|提现不了|无法提现|取不出来|提不出来|不能提现|出不了金)",
-    r"(卡|账户|账号|钱)被(冻结|盗刷|转走|划走)",
+    r"(给|告诉|发给|报给|念给|说给)(了)?(他|她|对方|客服|警察|那人|那个人|别人)(了)?.{0,4}(验证码|密码|卡号|动态码|短信码)",
+    r"(告诉|发|报|念|说|给)了.{0,4}(验证码|密码|卡号|动态码|短信码)",
+    r"(验证码|密码|卡号|身份证号?|银行卡号?).{0,6}(给了|告诉了|发给了|报给了|说了|填了|输了|输入了|发过去|填完|输完)",
+    r"(验证码|密码|卡号|动态码).{0,3}(给|告诉|发给|报给)(了)?(别人|陌生人|人家|对方|他|她)了",
+    r"(输入|填写|填|输)(了|完|好了).{0,8}(验证码|密码|卡号|身份证)",
+    r"(填|输|扫)(完|了)(以后|之后|就)?.{0,6}(扣款|扣了|被扣|转走|没了)",
+    r"把.{0,6}(验证码|密码|卡号|动态码).{0,2}(给|告诉|发|报|说)(?!错)",
+    r"(下载|安装|装|下)了.{0,12}(app|软件|会议|共享|屏幕|远程|teamviewer|向日葵|zoom|腾讯会议|飞书)",
+    r"(开了|打开了|开启了|点了|同意了|接受了).{0,6}(屏幕共享|共享屏幕|共享|远程控制|远程)",
+    r"(屏幕共享|共享屏幕|共享|远程控制|远程).{0,8}(开了|打开了|开着|开启了)",
+    r"(他|她|对方)(都|全)?能看到(我)?(的)?(手机|屏幕|东西)|(手机|屏幕)上的(东西|内容)(他|她|对方)(都|全)?能看到",
+    r"(被骗了|被骗走|骗走了|骗了我|钱没了|血本无归|损失了|亏了|提不了现|提现不了|无法提现|取不出来|提不出来|不能提现|出不了金|提不到款|提唔到款)",
+    r"(卡|账户|账号|钱)被(盗刷|转走|划走|骗走)",
+    r"(钱|款|付|转|交|充)[^。！？]{0,10}(被拉黑|把我拉黑|拉黑了|删了我|被删|联系不上|不回(我)?消息)",
 ]
 _HANDED_OVER_EN = [
-    r"\b(i|we|he|she|they|mum|mom|mother|dad|father|grandma|grandpa|my \w+)( have| has| had|'ve|'d)?( already| just)? (sent|transferred|paid|wired|deposited|gave|handed|told (him|her|them) the|installed|downloaded|shared my screen|topped up|lost|put in)\b",
+    r"\b(i|we|he|she|mum|mom|mother|dad|father|grandma|grandpa|my \w+)( have| has| had|'ve|'d)?( already| just)? (sent|transferred|paid|wired|deposited|gave|handed|told (him|her|them) the|installed|downloaded|shared my screen|topped up|lost|put in)\b",
     r"\balready (sent|paid|transferred|gave|deposited|installed|shared)",
     r"\b(can'?t|cannot|unable to) withdraw\b",
     r"\b(gave|told|sent|read out) (him|her|them|the caller)? ?(the |my )?(code|verification code|password|pin|card number)",
     r"\b(lost|scammed out of) (\d|my|all|everything)",
     r"\b(installed|downloaded) .{0,25}(app|screen|zoom|teamviewer|anydesk)",
+    r"\b(paid|sent|transferred)\b.{0,40}\b(blocked me|ghosted|disappeared|stopped replying)",
 ]
 # Going on right now.
 _ONGOING_ZH = [
     r"还在(跟他|和他|跟对方|和对方|跟她|和她)?(通话|打电话|电话上|电话里|视频|聊|语音)",
     r"(电话|视频)(还)?没(有)?挂|没挂(电话|断)?|不(让|准)(我|她|他)?挂",
     r"正在(转|汇|办|操作|通话|打电话|取钱|取款|汇款|转账|按|输)",
-    r"(现在|此刻|我人|她人|他人|人)(就|已经|正)?(在|到了|到)(银行|atm|柜台|营业厅|柜员机|取款机)",
-    r"(在|到了)(银行|atm|柜员机|取款机).{0,6}(门口|前面|排队|这里|里面|了)",
+    r"(现在|此刻|我人|她人|他人|人)(就|已经|正)?(在|到了|到)(银行|atm|柜台|营业厅|柜员机|取款机|超商)",
+    r"(在|到了)(银行|atm|柜员机|取款机|超商).{0,6}(门口|前面|排队|这里|里面|了)",
     r"(让|叫|要)(我|她|他|我妈|我爸).{0,6}(马上|立刻|赶紧|现在)?(去|到)(银行|atm|酒店|宾馆|旅馆)",
     r"(酒店|宾馆|旅馆).{0,10}(开房|住下|一个人|隔离|不能(出门|联系|告诉)|不许)",
+    r"(住|关|待)(在)?(酒店|宾馆|旅馆).{0,12}(不许|不让|不准|不能)",
     r"一步一步|手把手|按(他|她|对方)说的(在)?(操作|做|按)|(他|她|对方)(现在)?(正)?在(教|指导|指挥)(我|她|他)",
+    r"(还在|现在)(电话|视频)(上|里)",
+    r"(现在|正)(在)?(电话|视频)(里|上)(教|让|叫|指导|指挥)",
+    r"(他|她|对方)(现在|正在|正)(在)?(让|叫|要|教|指导)(我|她|他|我妈|我爸)",
+    r"被.{0,6}(视频|电话)(电话)?控制",
 ]
 _ONGOING_EN = [
     r"\bstill on the (phone|call|line|video)",
@@ -54,7 +68,9 @@ _ONGOING_EN = [
 _THREAT_ZH = [
     r"威胁|勒索|敲诈|恐吓",
     r"不(给|转|打|交)(钱)?(就|的话).{0,12}(发|曝光|公开|散布|寄|撕票|弄死|打)",
-    r"(把|将|要把|要将)?(视频|录像|照片|裸照|录屏).{0,10}(发给|发到|发出去|寄给|公开|曝光|传到)",
+    r"(把|将|要把|要将)?(视频|录像|照片|裸照|录屏|画面|聊天记录).{0,10}(发给|发到|发出去|寄给|公开|曝光|传到|散布|散播|传给)",
+    r"(录|拍)(下|了)(我)?(的)?.{0,6}(不雅|裸|隐私)",
+    r"通讯录.{0,8}(在(他|她|对方|我)(的)?手(里|上)|在(他|她)那|被(他|她|对方)?(拿|导)走)",
     r"绑架|赎金|撕票|人在(我们|他们|我)手(里|上)",
 ]
 _THREAT_EN = [
@@ -62,17 +78,25 @@ _THREAT_EN = [
     r"\b(send|post|share|leak|spread) (the |my |this |that )?(video|photos|pictures|recording)s? to",
 ]
 # Said within a few characters before the act, these undo it. "Nearly paid", "haven't sent yet",
-# "luckily stopped" undo any signal; "he told me to ..." undoes only a hand-over (a request is not
-# a payment), never a scam in progress ("he is making me do it step by step").
+# "luckily stopped" undo any signal; a request or a plan in the same clause ("he told me to ...",
+# "I want to ...", "should I ...") undoes only a hand-over, never a scam in progress ("he is making
+# me do it step by step"); so does a condition after it ("pay and you'll get the loan").
 _NOT_DONE = (
-    re.compile(r"(差点|差一点|险些|还没|没有|没|不要|别|幸好|幸亏|好在|好彩|要不要|该不该|能不能|准备|打算|想要|想|会不会|是否|是不是要)(就|都|要|先)?$"),
+    re.compile(r"(差点|差一点|险些|还没|没有|没|不要|别|幸好|幸亏|好在|好彩|要不要|该不该|能不能|准备|打算|想要|想|会不会|是否|是不是要|再)(就|都|要|先)?$"),
     re.compile(r"\b(almost|nearly|not yet|haven'?t|hasn'?t|didn'?t|did not|before (i|she|he)|should i|do i|if i|whether to)\b[^.?!]{0,30}$"),
 )
 _ASKED = (
-    re.compile(r"(让我|叫我|要我|要求我|让她|让他)(就|都|要|先)?$"),
-    re.compile(r"\b(want me to|asked me to|asks me to|told me to|wants me to)\b[^.?!]{0,30}$"),
+    re.compile(r"(让|叫|要|要求|逼|催|教)(我|她|他|我们|我妈|我爸|俺)"),
+    re.compile(r"\b(want me to|asked me to|asks me to|told me to|wants me to|should i|if i|in order to)\b[^.?!]{0,30}$"),
 )
-_UNDONE_BY = {"handed_over": (_NOT_DONE, _ASKED), "ongoing": (_NOT_DONE,), "threat": ()}
+_PLANNED = (
+    re.compile(r"想(把|要|去)|打算|准备|要不要|该不该|能不能|可不可以|如果|要是|假如|万一|只要|才能|的话"),
+    re.compile(r"\b(should i|if i|in order to|shall i|can i)\b[^.?!]{0,30}$"),
+)
+_DONE = re.compile(r"了|过|完")  # "he had me pay" is paid: a request in the past is a hand-over
+_CONDITION_AFTER = re.compile(r"^[^，。,.!?！？]{0,5}(就(能|可以|会|给|批|放|发)|才(能|可以|给|会))")
+_CLAUSE_END = re.compile(r"[，。！？；,.!?;\n]")
+_UNDONE_BY = {"handed_over": (_NOT_DONE, _ASKED, _PLANNED), "ongoing": (_NOT_DONE,), "threat": ()}
 
 _COMPILED = {
     "handed_over": [re.compile(p) for p in _HANDED_OVER_ZH + _HANDED_OVER_EN],
@@ -88,12 +112,24 @@ class Urgency:
     spans: tuple[tuple[int, int], ...]
 
 
-def _undone(reason: str, text: str, start: int) -> bool:
-    """Is the signal at `start` undone by what was said just before it?"""
+def _clause_before(text: str, start: int) -> str:
+    """The text of the clause that `start` is in, up to `start`."""
+    ends = [m.end() for m in _CLAUSE_END.finditer(text, 0, start)]
+    return text[ends[-1] if ends else 0:start]
+
+
+def _undone(reason: str, text: str, start: int, end: int) -> bool:
+    """Is the signal at text[start:end] undone by what was said around it?"""
+    clause, before = _clause_before(text, start), text[max(0, start - 50):start]
     for chinese, english in _UNDONE_BY[reason]:
-        if chinese.search(text[max(0, start - 6):start]) or english.search(text[max(0, start - 50):start]):
+        if chinese is _NOT_DONE[0]:
+            if chinese.search(text[max(0, start - 6):start]) or english.search(before):
+                return True
+        elif chinese.search(clause) or english.search(before):
+            if chinese is _ASKED[0] and _DONE.search(text[start:end]):
+                continue  # asked, and done
             return True
-    return False
+    return reason == "handed_over" and bool(_CONDITION_AFTER.search(text[end:end + 10]))
 
 
 def assess(text: str) -> Urgency:
@@ -102,7 +138,7 @@ def assess(text: str) -> Urgency:
     for reason, patterns in _COMPILED.items():
         for pattern in patterns:
             for match in pattern.finditer(text):
-                if _undone(reason, text, match.start()):
+                if _undone(reason, text, match.start(), match.end()):
                     continue
                 reasons.append(reason)
                 spans.append(match.span())
