@@ -56,7 +56,10 @@ class Index:
     KEYWORD_BONUS = 0.05  # per keyword of a type found in the text (up to 3)
 
     def __init__(self, docs: Sequence[TypeDoc], benign: Mapping[str, Sequence[str]] | None = None):
-        self.keywords = {doc.slug: tuple({normalise(k) for k in doc.keywords if len(k) >= 2}) for doc in docs}
+        self.keyword_owners: dict[str, list[str]] = defaultdict(list)
+        for doc in docs:
+            for keyword in {normalise(k) for k in doc.keywords if len(k) >= 2}:
+                self.keyword_owners[keyword].append(doc.slug)
         examples: dict[str, list[str]] = {doc.slug: [*doc.phrases, *doc.keywords] for doc in docs}
         for intent, phrases in (benign or {}).items():
             examples[f"~{intent}"] = list(phrases)
@@ -104,9 +107,8 @@ class Index:
         evidence, known = self.evidence(feats)
         if not evidence:
             return [], 0.0, None
-        for owner in self.owners:
-            if not owner.startswith("~"):
-                evidence[owner] += self.KEYWORD_BONUS * self._keyword_hits(owner, text)
+        for slug, hits in self._keyword_hits(text).items():
+            evidence[slug] += self.KEYWORD_BONUS * min(hits, 3)
         top = max(evidence.values())
         # Longer texts carry more evidence: sharpen with the number of features, but far less than naive
         # Bayes' sum would (it makes long texts look certain).
@@ -115,17 +117,19 @@ class Index:
         norm = sum(odds.values())
         scams = sorted((o for o in self.owners if not o.startswith("~")), key=evidence.__getitem__, reverse=True)
         benign = max((o for o in self.owners if o.startswith("~")), key=evidence.__getitem__, default=None)
-        scored = [Scored(slug, odds[slug] / norm, evidence[slug], self._spans(slug, feats)) for slug in scams[:5]]
+        scored = [Scored(slug, odds[slug] / norm, evidence[slug], self._spans(slug, feats) if rank < 3 else ())
+                  for rank, slug in enumerate(scams[:5])]
         if benign is None:
             return scored, 0.0, None
         return scored, odds[benign] / norm, benign[1:]
 
-    def _keyword_hits(self, slug: str, text: str) -> int:
-        hits = 0
-        for keyword in self.keywords[slug]:
-            if keyword in text or (len(keyword) >= 4 and fuzz.partial_ratio(keyword, text) >= 88):
-                hits += 1
-        return min(hits, 3)
+    def _keyword_hits(self, text: str) -> Counter[str]:
+        """Key expressions of each type found in the text: exactly, or (long ones) nearly, for typos."""
+        hits: Counter[str] = Counter()
+        for keyword, slugs in self.keyword_owners.items():
+            if keyword in text or (len(keyword) >= 4 and fuzz.partial_ratio(keyword, text, score_cutoff=88)):
+                hits.update(slugs)
+        return hits
 
     def _spans(self, slug: str, feats: Sequence[Feature]) -> tuple[tuple[int, int], ...]:
         """The stretches of text whose features speak most for this type (for `why`)."""
