@@ -3,6 +3,6 @@
 from . import chat, pages
 
 print("== chatbot on the dev set ==")
-chat.main(["--no-misses"])
+chat.main(["--no-misses", "--held-out"])
 print("\n== pages ==")
 pages.main([])

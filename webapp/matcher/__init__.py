@@ -42,6 +42,7 @@ class Matcher:
     RUNNER_UP = 0.05  # a second or third match needs at least this posterior
 
     def __init__(self, docs: Sequence[TypeDoc], benign: Mapping[str, Sequence[str]] | None = None):
+        self.docs = tuple(docs)
         self.index = Index(docs, benign)
         self.roles = {doc.slug: doc.role for doc in docs}
 
