@@ -51,6 +51,20 @@ def test_greeting_gets_a_friendly_reply(client):
     assert data["matches"] == [] and "小助手" in data["reply"]
 
 
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("请问被骗了去哪里举报啊", "110"),  # how to report: the hotlines, not a scam type
+        ("how can I report a scam message?", "96110"),
+        ("【电力公司】您本月电费126元，请在官方app缴纳", "官方APP"),  # an ordinary notice
+    ],
+)
+def test_questions_about_reporting_and_ordinary_notices_get_a_useful_reply(client, message, expected):
+    data = ask(client, message).get_json()
+    assert data["matches"] == [] and expected in data["reply"]
+    assert "96110" in data["notice"]  # still: no match does not mean safe
+
+
 def test_english_question_gets_an_english_answer(client):
     data = client.post("/api/v1/chat?lang=zh-Hans", json={"message": "a stranger wants to rent my bank card"}).get_json()
     assert data["lang"] == "en" and data["matches"][0]["title"].isascii()

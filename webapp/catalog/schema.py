@@ -138,7 +138,7 @@ class IntentFile(Frozen):
 class ChatFile(Frozen):
     """content/chat.yaml: the chatbot's own words."""
 
-    intents: dict[Literal["greeting", "thanks", "offtopic"], IntentFile]
+    intents: dict[Literal["greeting", "thanks", "offtopic", "report", "notice"], IntentFile]
     fallback: AuthoredText
     disclaimer: AuthoredText
     urgent_intro: AuthoredText

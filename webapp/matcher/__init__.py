@@ -33,11 +33,11 @@ class Analysis:
     urgent: bool
     urgency_reasons: tuple[str, ...]
     role: str | None  # "victim" | "accomplice" | None
-    intent: str | None  # a small-talk intent (greeting, thanks, offtopic) when nothing matched
+    intent: str | None  # a non-scam intent (greeting, thanks, offtopic, report, notice) when nothing matched
 
 
 class Matcher:
-    THRESHOLD = 0.3  # posterior of the best scam type below which nothing fits well (calibrated on the dev set)
+    THRESHOLD = 0.25  # posterior of the best scam type below which nothing fits well (calibrated on the dev set)
     URGENT_FLOOR = 0.1  # with urgent signals, a scam type this likely (and above small talk) is enough
     RUNNER_UP = 0.05  # a second or third match needs at least this posterior
 

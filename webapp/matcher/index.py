@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from .features import Feature, features, weight_of
+from .features import Feature, features, prepare, weight_of
 from .normalise import normalise
 
 
@@ -52,10 +52,11 @@ class Index:
     ALPHA = 0.1  # additive smoothing of feature counts
     TEMPERATURE = 6.0  # softmax sharpness over mean evidence, for a text with REFERENCE_FEATURES features
     REFERENCE_FEATURES = 60
-    LENGTH_POWER = 0.5
+    LENGTH_POWER = 0.7
     KEYWORD_BONUS = 0.05  # per keyword of a type found in the text (up to 3)
 
     def __init__(self, docs: Sequence[TypeDoc], benign: Mapping[str, Sequence[str]] | None = None):
+        prepare()
         self.keyword_owners: dict[str, list[str]] = defaultdict(list)
         for doc in docs:
             for keyword in {normalise(k) for k in doc.keywords if len(k) >= 2}:
