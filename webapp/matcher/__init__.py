@@ -37,7 +37,8 @@ class Analysis:
 
 
 class Matcher:
-    THRESHOLD = 0.25  # posterior of the best scam type below which nothing fits well (calibrated on the dev set)
+    CONFIDENCE = 0.8  # P(best scam) / (P(best scam) + P(best non-scam reading)) needed to answer with a type
+    FLOOR = 0.05  # and the best scam type's own posterior must reach this (nothing fits gibberish)
     URGENT_FLOOR = 0.1  # with urgent signals, a scam type this likely (and above small talk) is enough
     RUNNER_UP = 0.05  # a second or third match needs at least this posterior
 
@@ -51,7 +52,8 @@ class Matcher:
         scored, benign, intent = self.index.score(normal)
         urgency = assess(normal)
         matches: list[Match] = []
-        if scored and scored[0].score >= self.THRESHOLD and benign < scored[0].score:
+        best = scored[0].score if scored else 0.0
+        if best >= self.FLOOR and best >= self.CONFIDENCE * (best + benign):
             for item in scored[:3]:
                 if item is scored[0] or item.score >= self.RUNNER_UP:
                     matches.append(Match(item.slug, round(item.score, 3), self._why(text, item.spans)))
