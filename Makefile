@@ -56,14 +56,14 @@ serve: install compile-translations static check-content db instance/secret_key
 	SECRET_KEY="$${SECRET_KEY:-$$(cat instance/secret_key)}" $(BIN)/gunicorn -c gunicorn.conf.py --bind 0.0.0.0:$(PORT) wsgi:app
 
 # Debian packages the tests need: Chromium for the browser tests, CJK fonts so pages render as people
-# see them, PostgreSQL for the tests that must hold on a real PostgreSQL server too.
+# see them, PostgreSQL for the tests that must hold on a real PostgreSQL server too, zbar to read QR codes.
 system-test-deps:
 	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' \
-	    || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	    || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v zbarimg >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
-	    chromium fonts-noto-cjk postgresql >/dev/null; \
+	    chromium fonts-noto-cjk postgresql libzbar0 zbar-tools >/dev/null; \
 	fi
 
 # With a PostgreSQL DATABASE_URL the PostgreSQL tests use that server; otherwise a throwaway PostgreSQL cluster is started for the run and removed after it.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date as calendar_date
 from datetime import datetime, timezone
 
 from flask import Flask
-from sqlalchemy import JSON, DateTime, ForeignKey, String, TypeDecorator, UniqueConstraint, event
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, TypeDecorator, UniqueConstraint, event, false
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -97,6 +98,8 @@ class LiveSession(db.Model):
     organizer_id: Mapped[int] = mapped_column(ForeignKey("organizer.id", ondelete="CASCADE"), index=True)
     host_token_hash: Mapped[str] = mapped_column(String(64))
     scoring: Mapped[str] = mapped_column(String(10), default="speed")  # "speed" | "accuracy"
+    # Self-paced (an outreach event): no host drives it; each player is at their own question.
+    self_paced: Mapped[bool] = mapped_column(default=False, server_default=false())
     time_limit: Mapped[int | None]  # seconds per question; None: untimed, the host reveals
     phase: Mapped[str] = mapped_column(String(10), default=Phase.LOBBY)
     question_index: Mapped[int | None]
@@ -122,6 +125,8 @@ class Player(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A paper quiz sheet typed in by the organizer of an outreach event: its token is never handed out.
+    paper: Mapped[bool] = mapped_column(default=False, server_default=false())
     live_session: Mapped[LiveSession] = relationship(back_populates="players")
 
 
@@ -137,3 +142,22 @@ class Answer(db.Model):
     correct: Mapped[bool]
     points: Mapped[int] = mapped_column(default=0)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# -- outreach events (webapp/outreach) -----------------------------------------------------------
+
+
+class Event(db.Model):
+    """A "five-into" outreach event: what, where and when, played as a self-paced session."""
+
+    __tablename__ = "event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organizer_id: Mapped[int] = mapped_column(ForeignKey("organizer.id", ondelete="CASCADE"), index=True)
+    live_session_id: Mapped[int] = mapped_column(ForeignKey("live_session.id", ondelete="CASCADE"), unique=True)
+    kind: Mapped[str] = mapped_column(String(12))  # school | enterprise | community | village | family
+    place: Mapped[str] = mapped_column(String(100))  # as typed; always escaped on output
+    date: Mapped[calendar_date] = mapped_column(Date)
+    audience: Mapped[str] = mapped_column(String(100), default="")
+    quiz_id: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    live_session: Mapped[LiveSession] = relationship()

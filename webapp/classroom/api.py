@@ -104,12 +104,16 @@ def state(code: str):
     if etag in request.if_none_match:  # the cheap path: nothing changed
         response = Response(status=304)
     else:
-        body = service.public_state(live, current_tag())
+        player = None
         if (token := bearer_token()) is not None:
             try:
                 player = service.player_by_token(live, token)
             except ClassroomError:
                 player = None
+        if live.self_paced:  # an outreach event: the player's own question, and the event's totals
+            body = service.self_paced_state(live, current_tag(), player)
+        else:
+            body = service.public_state(live, current_tag())
             if player is not None:
                 body["me"] = me(live, player)
         response = jsonify(body)
@@ -145,6 +149,12 @@ def answer(code: str):
         )
         response.status_code = 409
         return response
+    if live.self_paced:  # nobody reveals the answer: it comes with the result, and the next question's index
+        question = service.questions_of(live)[data["question"]]
+        return jsonify(
+            accepted=True, correct=result.correct, points=result.points, answer=sorted(question.answer),
+            explanation=question.explanation.get(current_tag()), next=service.own_question_index(live, player),
+        )
     return jsonify(accepted=True, correct=result.correct, points=result.points)
 
 

@@ -4,12 +4,16 @@ answers and scores. Plain values in, model rows and dataclasses out; no request,
 Every change bumps `LiveSession.version` with an atomic UPDATE (pollers compare it); phase changes are
 conditional UPDATEs on the phase and question they start from, so two workers (or a double click)
 can't advance twice; an answer is unique per (player, question) in the database.
+
+A self-paced session (an outreach event) stays in its lobby phase while open: nobody advances it;
+each player's own question is the first one they have not answered yet.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -51,6 +55,8 @@ MESSAGES = {
     "quiz_gone": _l("The questions of this session are no longer available."),
     "bad_options": _l("These session options are not valid."),
     "no_player": _l("There is no such player in this session."),
+    "self_paced": _l("Everyone plays at their own pace in this session: there is nothing to advance."),
+    "all_done": _l("You have answered every question already."),
 }
 
 
@@ -82,6 +88,26 @@ class AnswerResult:
     points: int
     reason: str | None = None
     repeated: bool = False
+
+
+@dataclass(frozen=True)
+class PaceSummary:
+    """A self-paced session's totals, from the recorded players and answers."""
+
+    online: int = 0
+    paper: int = 0
+    finished: int = 0
+    right_finished: int = 0  # right answers of the finished players, summed
+    total: int = 0  # questions in the session
+
+    @property
+    def people(self) -> int:
+        return self.online + self.paper
+
+    @property
+    def average(self) -> float | None:
+        """Right answers per finished quiz, one decimal; None before anyone finished."""
+        return round(self.right_finished / self.finished, 1) if self.finished else None
 
 
 @dataclass(frozen=True)
@@ -120,15 +146,24 @@ def check_options(quiz: Quiz | None, scoring: str, time_limit: int | None, count
 
 
 def create_session(
-    organizer_id: int, quiz: Quiz | None, scoring: str = "speed", time_limit: int | None = 20, count: int | None = None
+    organizer_id: int, quiz: Quiz | None, scoring: str = "speed", time_limit: int | None = 20, count: int | None = None,
+    *, self_paced: bool = False,
 ) -> tuple[LiveSession, str]:
-    """Draw the questions (no repeats, order fixed now), pick a free code; return the session and the host token."""
+    """Draw the questions (no repeats, order fixed now), pick a free code; return the session and the host token.
+
+    Self-paced: untimed, a right answer is worth the same whatever its speed, and the questions are drawn
+    from the code (reproducible for the event; the same ones for everyone, as for a live session)."""
+    if self_paced:
+        scoring, time_limit = "accuracy", None
     count = check_options(quiz, scoring, time_limit, count)
     picked = _random.sample(list(quiz.questions), count)
     host_token = codes.new_token()
     for _attempt in range(CODE_ATTEMPTS):
         code = codes.new_code()
+        if self_paced:
+            picked = random.Random(f"{quiz.id}/{code}").sample(list(quiz.questions), count)
         live = LiveSession(
+            self_paced=self_paced,
             code=code, open_code=code, quiz_id=quiz.id, content_hash=content_hash(picked),
             question_ids=[q.id for q in picked], organizer_id=organizer_id,
             host_token_hash=codes.hash_token(host_token), scoring=scoring, time_limit=time_limit,
@@ -165,7 +200,7 @@ def get_session(raw_code: str | None) -> LiveSession:
 
 
 def sessions_of(organizer_id: int) -> list[tuple[LiveSession, int]]:
-    """The organizer's sessions, newest first, with their number of players."""
+    """The organizer's live sessions (not the self-paced ones of events), newest first, with their number of players."""
     players = (
         select(func.count(Player.id))
         .where(Player.live_session_id == LiveSession.id, Player.removed_at.is_(None))
@@ -173,7 +208,9 @@ def sessions_of(organizer_id: int) -> list[tuple[LiveSession, int]]:
         .scalar_subquery()
     )
     rows = db.session.execute(
-        select(LiveSession, players).where(LiveSession.organizer_id == organizer_id).order_by(LiveSession.id.desc())
+        select(LiveSession, players)
+        .where(LiveSession.organizer_id == organizer_id, LiveSession.self_paced.is_(False))
+        .order_by(LiveSession.id.desc())
     )
     return [(live, count) for live, count in rows]
 
@@ -205,8 +242,10 @@ def is_host(live: LiveSession, *, token: str | None = None, organizer_id: int | 
     return organizer_id is not None and organizer_id == live.organizer_id
 
 
-def join(live: LiveSession, raw_nickname: str | None) -> tuple[Player, str]:
-    """Add a player while the session is in its lobby; return the player and its (unhashed) token."""
+def join(live: LiveSession, raw_nickname: str | None, *, paper: bool = False) -> tuple[Player, str]:
+    """Add a player while the session is in its lobby; return the player and its (unhashed) token.
+
+    `paper`: a paper quiz sheet of an event, typed in by its organizer (its token is thrown away)."""
     if live.phase == Phase.FINISHED:
         raise ClassroomError("finished", 409)
     if live.phase != Phase.LOBBY:
@@ -214,10 +253,12 @@ def join(live: LiveSession, raw_nickname: str | None) -> tuple[Player, str]:
     nickname = codes.clean_nickname(raw_nickname)
     if nickname is None:
         raise ClassroomError("bad_nickname", 400)
+    if live.self_paced:  # nobody sees a leaderboard: two "Grandma Wang"s become "Grandma Wang" and "Grandma Wang 2"
+        nickname = free_nickname(live, nickname)
     token = codes.new_token()
     player = Player(
         live_session_id=live.id, nickname=nickname, nickname_key=codes.nickname_key(nickname),
-        token_hash=codes.hash_token(token),
+        token_hash=codes.hash_token(token), paper=paper,
     )
     db.session.add(player)
     try:
@@ -228,6 +269,17 @@ def join(live: LiveSession, raw_nickname: str | None) -> tuple[Player, str]:
     _bump(live)
     db.session.commit()
     return player, token
+
+
+def free_nickname(live: LiveSession, nickname: str) -> str:
+    """The nickname, or the same with the first free number after it."""
+    taken = set(db.session.scalars(select(Player.nickname_key).where(Player.live_session_id == live.id)))
+    candidate, number = nickname, 1
+    while codes.nickname_key(candidate) in taken:
+        number += 1
+        suffix = f" {number}"
+        candidate = nickname[: codes.NICKNAME_MAX - len(suffix)].rstrip() + suffix
+    return candidate
 
 
 def player_by_token(live: LiveSession, token: str | None) -> Player:
@@ -318,6 +370,8 @@ def advance(live: LiveSession, expected: tuple[str, int | None] | None = None) -
     `expected` is the (phase, index) the host's screen showed; when the session has moved on since
     (a double click, two host screens), nothing happens and ClassroomError("stale") is raised.
     """
+    if live.self_paced:
+        raise ClassroomError("self_paced", 409)
     if expected is not None and (live.phase, live.question_index) != expected:
         raise ClassroomError("stale", 409)
     if live.phase == Phase.FINISHED:
@@ -374,6 +428,8 @@ def record_answer(live: LiveSession, player: Player, question_index, raw_choice,
     earlier = answer_of(player, question_index)
     if earlier is not None:
         return AnswerResult(True, earlier.correct, earlier.points, repeated=True)
+    if live.self_paced:
+        return _record_own_pace(live, player, question_index, raw_choice, now or utcnow())
     if live.phase != Phase.QUESTION:
         return AnswerResult(False, None, 0, "too_late" if question_index == live.question_index else "not_question")
     if question_index != live.question_index:
@@ -400,6 +456,112 @@ def record_answer(live: LiveSession, player: Player, question_index, raw_choice,
     if answer_count(live, question_index) >= player_count(live):  # everyone has answered: reveal now
         _transition(live, Phase.QUESTION, question_index, phase=Phase.REVEAL)
     return AnswerResult(True, correct, points)
+
+
+# -- self-paced sessions (outreach events) ------------------------------------------------------
+
+
+def progress(player: Player) -> tuple[int, int]:
+    """(answers given, right answers) of one player."""
+    answered, right = db.session.execute(
+        select(func.count(Answer.id), func.coalesce(func.sum(case((Answer.correct.is_(True), 1), else_=0)), 0))
+        .where(Answer.player_id == player.id)
+    ).one()
+    return int(answered), int(right)
+
+
+def own_question_index(live: LiveSession, player: Player) -> int | None:
+    """A self-paced player's current question: the first one not answered yet; None once all are."""
+    answered, _right = progress(player)
+    return answered if answered < len(live.question_ids) else None
+
+
+def _record_own_pace(live: LiveSession, player: Player, question_index: int, raw_choice, now: datetime) -> AnswerResult:
+    """Only the player's own current question is taken: answers come in order, each once."""
+    answered, _right = progress(player)
+    if answered >= len(live.question_ids):
+        return AnswerResult(False, None, 0, "all_done")
+    if question_index != answered:
+        return AnswerResult(False, None, 0, "wrong_question")
+    question = questions_of(live)[question_index]
+    chosen = parse_choice(raw_choice, question)
+    correct = question.is_correct(chosen)
+    points = codes.points_for(correct, "accuracy", None, None)
+    db.session.add(Answer(
+        player_id=player.id, question_index=question_index, choice=chosen, correct=correct, points=points, answered_at=now,
+    ))
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same answer, sent twice at once: the first one counts
+        db.session.rollback()
+        earlier = answer_of(player, question_index)
+        return AnswerResult(True, earlier.correct, earlier.points, repeated=True)
+    _bump(live)
+    db.session.commit()
+    return AnswerResult(True, correct, points)
+
+
+def record_paper_sheet(live: LiveSession, label: str, marks: list[bool | None]) -> Player:
+    """A paper sheet typed in: one player (paper=True) with an answer per marked question (True: right,
+    False: wrong, None: left blank, not recorded). Paper gives no choice, so `choice` stays empty."""
+    if not live.self_paced or len(marks) != len(live.question_ids):
+        raise ClassroomError("bad_request", 400)
+    player, _token = join(live, label, paper=True)
+    for index, mark in enumerate(marks):
+        if mark is not None:
+            db.session.add(Answer(
+                player_id=player.id, question_index=index, choice=[], correct=bool(mark),
+                points=codes.points_for(bool(mark), "accuracy", None, None),
+            ))
+    _bump(live)
+    db.session.commit()
+    return player
+
+
+def pace_summaries(sessions: list[LiveSession]) -> dict[int, PaceSummary]:
+    """Session id → totals: people (online, on paper), finished quizzes and their right answers. One query."""
+    totals = {live.id: len(live.question_ids) for live in sessions}
+    right = func.coalesce(func.sum(case((Answer.correct.is_(True), 1), else_=0)), 0)
+    rows = db.session.execute(
+        select(Player.live_session_id, Player.paper, func.count(Answer.id), right)
+        .outerjoin(Answer, Answer.player_id == Player.id)
+        .where(Player.live_session_id.in_(list(totals)), Player.removed_at.is_(None))
+        .group_by(Player.id, Player.live_session_id, Player.paper)
+    )
+    counts = {sid: [0, 0, 0, 0] for sid in totals}
+    for session_id, paper, answered, rights in rows:
+        c = counts[session_id]
+        c[1 if paper else 0] += 1
+        if answered >= totals[session_id]:
+            c[2] += 1
+            c[3] += int(rights)
+    return {sid: PaceSummary(*c, total=totals[sid]) for sid, c in counts.items()}
+
+
+def self_paced_state(live: LiveSession, tag: str, player: Player | None = None) -> dict:
+    """`state` of a self-paced session: its totals, and with a player's token that player's own question."""
+    summary = pace_summaries([live])[live.id]
+    state = {
+        "version": live.version, "phase": live.phase, "code": live.code, "self_paced": True,
+        "question": None, "deadline": None, "remaining": None, "time_limit": None,
+        "total": summary.total, "players": summary.people, "finished": summary.finished,
+        "average": summary.average, "answers": 0, "leaderboard": [],
+    }
+    if player is not None:
+        answered, right = progress(player)
+        index = answered if answered < summary.total and live.phase != Phase.FINISHED else None
+        state["phase"] = Phase.QUESTION if index is not None else Phase.FINISHED
+        if index is not None:
+            question = questions_of(live)[index]
+            state["question"] = {
+                "index": index, "kind": question.kind, "prompt": question.prompt.get(tag),
+                "choices": [choice.get(tag) for choice in question.choices],
+            }
+        state["me"] = {
+            "nickname": player.nickname, "answered": answered, "right": right,
+            "points": right * codes.MAX_POINTS, "rank": None,
+        }
+    return state
 
 
 # -- scores and results --------------------------------------------------------------------------

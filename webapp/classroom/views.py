@@ -26,8 +26,11 @@ def join_url(live: LiveSession) -> str:
 
 
 def hosted_session(code: str) -> LiveSession:
-    """The session, if the logged-in organizer hosts it (login_required has run)."""
+    """The session, if the logged-in organizer hosts it (login_required has run). An outreach event's
+    self-paced session has no host screen: its pages are under /outreach/."""
     live = service.find_session(code) or abort(404)
+    if live.self_paced:
+        abort(404)
     if not service.is_host(live, organizer_id=current_organizer_id()):
         abort(403)
     return live
@@ -177,6 +180,10 @@ def play(code: str):
         form = JoinForm(code=code)
         return render_template("classroom/join.html", form=form, error=service.MESSAGES["bad_code"]), 404
     player, error = current_player(live)
+    if live.self_paced:  # an outreach event: each player at their own question (webapp/outreach/player.py)
+        from ..outreach import player as self_paced
+
+        return self_paced.play(live, player)
     if player is None:
         if error.code == "removed":
             return render_template("classroom/gone.html", live=live, message=error.message), 403
@@ -204,6 +211,10 @@ def answer(code: str):
     player, error = current_player(live)
     if player is None:
         return redirect(url_for("classroom.play", code=live.code), 303)
+    if live.self_paced:
+        from ..outreach import player as self_paced
+
+        return self_paced.answer(live, player)
     form = AnswerForm()
     if form.validate_on_submit():
         index = int(form.question.data) if form.question.data.isdigit() else -1

@@ -1,0 +1,38 @@
+"""`POST /api/v1/events` (design.md): an organizer's login cookie plus X-CSRFToken, like POST /api/v1/sessions.
+Participants then use the session endpoints (/api/v1/sessions/<code>/...) with the event's code."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from flask_babel import gettext as _
+
+from ..catalog import get_catalog
+from ..classroom.api import json_body, require_organizer
+from ..errors import ApiError, api_error_response
+from ..extensions import csrf
+from . import service
+from .service import EventError
+
+api = Blueprint("outreach_api", __name__, url_prefix="/api/v1/events")
+FIELDS = ("kind", "place", "date", "quiz")
+
+
+@api.errorhandler(EventError)
+def event_error(error: EventError):
+    return api_error_response(error.code, error.message, error.status)
+
+
+@api.post("")
+@csrf.exempt  # checked in require_organizer(), after the login
+def create_event():
+    organizer_id = require_organizer()
+    data = json_body()
+    missing = [name for name in FIELDS if data.get(name) in (None, "")]
+    if missing:
+        raise ApiError("missing_field", _("Please send %(fields)s.", fields=", ".join(missing)), 400)
+    quiz_id = data["quiz"]
+    quiz = get_catalog().quizzes.get(quiz_id) if isinstance(quiz_id, str) else None
+    event = service.create_event(
+        organizer_id, data["kind"], data["place"], data["date"], quiz, data.get("audience"),
+    )
+    return jsonify(id=event.id, code=event.live_session.code), 201

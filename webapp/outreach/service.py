@@ -1,0 +1,260 @@
+"""Outreach events: creating them, and their reports computed from the recorded players and answers.
+Plain values in, model rows and dataclasses out; no request, no g."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, select
+
+from ..catalog import Question, Quiz, get_catalog
+from ..catalog.schema import Text
+from ..classroom import codes
+from ..classroom import service as classroom
+from ..extensions import db
+from ..models import Answer, Event, LiveSession, Player
+
+QUESTIONS = 10  # per event: the same ten for everyone, so the per-question results compare
+PLACE_MAX = 100
+AUDIENCE_MAX = 100
+LABEL_MAX = codes.NICKNAME_MAX
+MISSED_TYPES = 5
+KINDS = {
+    "school": _l("In schools"),
+    "enterprise": _l("In workplaces"),
+    "community": _l("In communities"),
+    "village": _l("In villages"),
+    "family": _l("In families"),
+}
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+MESSAGES = {
+    "bad_kind": _l("Choose where the event is: a school, a workplace, a community, a village or a family."),
+    "bad_place": _l("Please write the place, in at most %(max)s characters.", max=PLACE_MAX),
+    "bad_audience": _l("Please describe the audience in at most %(max)s characters.", max=AUDIENCE_MAX),
+    "bad_date": _l("Please give the date as year-month-day, for example 2025-03-15."),
+    "bad_quiz": _l("There is no such quiz."),
+}
+
+
+class EventError(Exception):
+    """A refused event; `code` names it, str(message) is safe to show."""
+
+    def __init__(self, code: str, status: int = 400):
+        super().__init__(code)
+        self.code, self.status = code, status
+
+    @property
+    def message(self) -> str:
+        return str(MESSAGES[self.code])
+
+
+def kind_label(kind: str) -> str:
+    return str(KINDS.get(kind, kind))
+
+
+def parse_date(raw) -> date | None:
+    """'2025-03-15' → date; anything else (other formats, impossible days, odd years) → None."""
+    if not isinstance(raw, str) or not _DATE.fullmatch(raw.strip()):
+        return None
+    try:
+        day = date.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+    return day if 2000 <= day.year <= 2100 else None
+
+
+def clean_text(raw, limit: int, required: bool) -> str | None:
+    """Trimmed, inner white space collapsed; None when missing (if required), too long or unprintable."""
+    if raw is None and not required:
+        return ""
+    if not isinstance(raw, str):
+        return None
+    text = " ".join(raw.split())
+    if (required and not text) or len(text) > limit or any(not ch.isprintable() for ch in text):
+        return None
+    return text
+
+
+def create_event(organizer_id: int, kind, place, day, quiz: Quiz | None, audience=None) -> Event:
+    """Check everything, then open the event's self-paced session with ten questions drawn from the quiz."""
+    if not isinstance(kind, str) or kind not in KINDS:
+        raise EventError("bad_kind")
+    place = clean_text(place, PLACE_MAX, required=True)
+    if place is None:
+        raise EventError("bad_place")
+    if isinstance(day, date):
+        day = parse_date(day.isoformat())
+    else:
+        day = parse_date(day)
+    if day is None:
+        raise EventError("bad_date")
+    audience = clean_text(audience, AUDIENCE_MAX, required=False)
+    if audience is None:
+        raise EventError("bad_audience")
+    if quiz is None or not quiz.questions:
+        raise EventError("bad_quiz")
+    live, _host_token = classroom.create_session(organizer_id, quiz, count=QUESTIONS, self_paced=True)
+    event = Event(
+        organizer_id=organizer_id, live_session_id=live.id, kind=kind, place=place, date=day,
+        audience=audience, quiz_id=quiz.id,
+    )
+    db.session.add(event)
+    db.session.commit()
+    return event
+
+
+def owned_event(event_id: int, organizer_id: int | None) -> Event | None:
+    """The event, if this organizer created it; None otherwise (others can't tell it exists)."""
+    event = db.session.get(Event, event_id)
+    if event is None or organizer_id is None or event.organizer_id != organizer_id:
+        return None
+    return event
+
+
+def event_of_session(live: LiveSession) -> Event | None:
+    return db.session.scalar(select(Event).where(Event.live_session_id == live.id))
+
+
+def events_of(organizer_id: int) -> list[tuple[Event, classroom.PaceSummary]]:
+    """The organizer's events, latest date first, each with its totals."""
+    events = list(db.session.scalars(
+        select(Event).where(Event.organizer_id == organizer_id).order_by(Event.date.desc(), Event.id.desc())
+    ))
+    summaries = classroom.pace_summaries([e.live_session for e in events]) if events else {}
+    return [(e, summaries[e.live_session_id]) for e in events]
+
+
+def grand_total(rows: list[tuple[Event, classroom.PaceSummary]]) -> classroom.PaceSummary:
+    return classroom.PaceSummary(
+        online=sum(s.online for _e, s in rows), paper=sum(s.paper for _e, s in rows),
+        finished=sum(s.finished for _e, s in rows), right_finished=sum(s.right_finished for _e, s in rows),
+        total=QUESTIONS,
+    )
+
+
+def quiz_of(event: Event) -> Quiz | None:
+    return get_catalog().quizzes.get(event.quiz_id)
+
+
+def questions_of(event: Event) -> list[Question]:
+    return classroom.questions_of(event.live_session)
+
+
+# -- the report ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionLine:
+    index: int
+    question: Question
+    answered: int
+    right: int
+
+    @property
+    def wrong(self) -> int:
+        return self.answered - self.right
+
+    @property
+    def share_right(self) -> int | None:
+        """Percent of those who answered it who got it right."""
+        return round(100 * self.right / self.answered) if self.answered else None
+
+
+@dataclass(frozen=True)
+class MissedType:
+    slug: str
+    name: Text | None
+    answered: int
+    wrong: int
+
+    @property
+    def share_wrong(self) -> int:
+        return round(100 * self.wrong / self.answered) if self.answered else 0
+
+
+@dataclass(frozen=True)
+class Report:
+    event: Event
+    summary: classroom.PaceSummary
+    questions: list[QuestionLine]
+    missed: list[MissedType]  # the scam types people got wrong most, most wrong answers first
+
+
+def report(event: Event) -> Report:
+    live = event.live_session
+    questions = classroom.questions_of(live)
+    right = func.coalesce(func.sum(case((Answer.correct.is_(True), 1), else_=0)), 0)
+    rows = db.session.execute(
+        select(Answer.question_index, func.count(Answer.id), right)
+        .join(Player, Answer.player_id == Player.id)
+        .where(Player.live_session_id == live.id, Player.removed_at.is_(None))
+        .group_by(Answer.question_index)
+    )
+    counts = {index: (int(answered), int(rights)) for index, answered, rights in rows}
+    lines = [QuestionLine(i, q, *counts.get(i, (0, 0))) for i, q in enumerate(questions)]
+    by_type: dict[str, list[int]] = {}
+    for line in lines:
+        tally = by_type.setdefault(line.question.slug, [0, 0])
+        tally[0] += line.answered
+        tally[1] += line.wrong
+    types = get_catalog().types
+    missed = [
+        MissedType(slug, types[slug].name if slug in types else None, answered, wrong)
+        for slug, (answered, wrong) in by_type.items() if wrong
+    ]
+    missed.sort(key=lambda m: (-m.wrong, -m.share_wrong, m.slug))
+    return Report(event, classroom.pace_summaries([live])[live.id], lines, missed[:MISSED_TYPES])
+
+
+def report_csv(rep: Report, tag: str) -> str:
+    """The report as CSV: the totals, then a row per question, then the most-missed scam types."""
+    event, summary = rep.event, rep.summary
+    out = io.StringIO()
+    out.write("\ufeff")  # so spreadsheet programs read the Chinese as UTF-8
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows([
+        ["metric", "value"],
+        ["kind", event.kind],
+        ["place", codes.csv_safe(event.place)],
+        ["date", event.date.isoformat()],
+        ["audience", codes.csv_safe(event.audience)],
+        ["quiz", event.quiz_id],
+        ["code", event.live_session.code],
+        ["people_reached", summary.people],
+        ["online", summary.online],
+        ["paper", summary.paper],
+        ["quizzes_finished", summary.finished],
+        ["average_score", "" if summary.average is None else f"{summary.average:.1f}"],
+        ["questions", summary.total],
+        [],
+        ["question", "scam_type", "prompt", "answered", "right", "share_right"],
+    ])
+    for line in rep.questions:
+        writer.writerow([
+            line.index + 1, line.question.slug, line.question.prompt.get(tag), line.answered, line.right,
+            "" if line.share_right is None else line.share_right,
+        ])
+    writer.writerows([[], ["most_missed_scam_type", "name", "answered", "wrong", "share_wrong"]])
+    for missed in rep.missed:
+        writer.writerow([missed.slug, missed.name.get(tag) if missed.name else missed.slug, missed.answered,
+                         missed.wrong, missed.share_wrong])
+    return out.getvalue()
+
+
+def paper_sheets(event: Event) -> list[tuple[Player, int, int]]:
+    """The paper sheets typed in for an event, newest first: (player, answered, right)."""
+    right = func.coalesce(func.sum(case((Answer.correct.is_(True), 1), else_=0)), 0)
+    rows = db.session.execute(
+        select(Player, func.count(Answer.id), right)
+        .outerjoin(Answer, Answer.player_id == Player.id)
+        .where(Player.live_session_id == event.live_session_id, Player.paper.is_(True), Player.removed_at.is_(None))
+        .group_by(Player.id)
+        .order_by(Player.id.desc())
+    )
+    return [(player, int(answered), int(rights)) for player, answered, rights in rows]

@@ -1,0 +1,150 @@
+"""Outreach pages for the organizer who owns the event (anyone else gets a 404), and the kiosk start page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+from wtforms.fields.choices import SelectChoice
+
+from ..auth import current_organizer_id, login_required
+from ..catalog import get_catalog
+from ..classroom import qr
+from ..classroom import service as classroom
+from ..classroom.service import ClassroomError
+from ..i18n import current_tag
+from ..models import Event
+from . import service
+from .forms import EventForm, marks_of, paper_form
+from .service import EventError
+
+bp = Blueprint("outreach", __name__, url_prefix="/outreach")
+LETTERS = "ABCDEFGH"
+
+
+def owned(event_id: int) -> Event:
+    """The event, if the logged-in organizer created it (login_required has run)."""
+    return service.owned_event(event_id, current_organizer_id()) or abort(404)
+
+
+def join_url(event: Event) -> str:
+    return url_for("classroom.join", code=event.live_session.code, _external=True)
+
+
+def qr_markup(event: Event) -> Markup:
+    """The join QR code as inline SVG (segno's output: our own markup, no user text in it)."""
+    return Markup(qr.svg(join_url(event), _("Scan to join")).decode("utf-8"))
+
+
+@bp.app_context_processor
+def outreach_globals() -> dict:
+    return {"kind_label": service.kind_label, "letters": LETTERS}
+
+
+@bp.get("/")
+@login_required
+def index():
+    rows = service.events_of(current_organizer_id())
+    return render_template("outreach/index.html", rows=rows, totals=service.grand_total(rows),
+                           quizzes=get_catalog().quizzes)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    quizzes = get_catalog().quizzes
+    form = EventForm(quiz=request.args.get("quiz"))
+    form.quiz.choices = [SelectChoice(q.id, q.title.get(current_tag())) for q in quizzes.values()]
+    if form.validate_on_submit():
+        try:
+            event = service.create_event(
+                current_organizer_id(), form.kind.data, form.place.data, form.date.date,
+                quizzes.get(form.quiz.data), form.audience.data,
+            )
+        except EventError as error:
+            field = {"bad_kind": form.kind, "bad_place": form.place, "bad_date": form.date,
+                     "bad_audience": form.audience}.get(error.code, form.quiz)
+            field.errors = [*field.errors, error.message]
+        else:
+            return redirect(url_for("outreach.event", event_id=event.id), 303)
+    return render_template("outreach/new.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/events/<int:event_id>")
+@login_required
+def event(event_id: int):
+    event = owned(event_id)
+    summary = classroom.pace_summaries([event.live_session])[event.live_session_id]
+    return render_template("outreach/event.html", event=event, summary=summary, quiz=service.quiz_of(event),
+                           join_url=join_url(event))
+
+
+@bp.get("/events/<int:event_id>/poster")
+@login_required
+def poster(event_id: int):
+    event = owned(event_id)
+    return render_template("outreach/poster.html", event=event, join_url=join_url(event), qr=qr_markup(event))
+
+
+@bp.get("/events/<int:event_id>/projector")
+@login_required
+def projector(event_id: int):
+    event = owned(event_id)
+    summary = classroom.pace_summaries([event.live_session])[event.live_session_id]
+    return render_template("outreach/projector.html", event=event, summary=summary, join_url=join_url(event))
+
+
+@bp.get("/events/<int:event_id>/sheet")
+@login_required
+def sheet(event_id: int):
+    event = owned(event_id)
+    return render_template("outreach/sheet.html", event=event, questions=service.questions_of(event))
+
+
+@bp.get("/events/<int:event_id>/key")
+@login_required
+def answer_key(event_id: int):
+    event = owned(event_id)
+    return render_template("outreach/key.html", event=event, questions=service.questions_of(event))
+
+
+@bp.route("/events/<int:event_id>/paper", methods=["GET", "POST"])
+@login_required
+def paper(event_id: int):
+    event = owned(event_id)
+    questions = service.questions_of(event)
+    form = paper_form(len(questions))
+    if form.validate_on_submit():
+        label = form.label.data or ""
+        if not label.strip():
+            label = _("Paper sheet %(number)s", number=len(service.paper_sheets(event)) + 1)
+        try:
+            classroom.record_paper_sheet(event.live_session, label, marks_of(form, len(questions)))
+        except ClassroomError as error:
+            form.label.errors = [*form.label.errors, error.message]
+        else:
+            flash(_("Sheet saved. It counts in the report now. You can enter the next one."))
+            return redirect(url_for("outreach.paper", event_id=event.id), 303)
+    return render_template(
+        "outreach/paper.html", event=event, form=form, questions=questions, sheets=service.paper_sheets(event),
+    ), 400 if form.errors else 200
+
+
+@bp.get("/events/<int:event_id>/report")
+@login_required
+def report(event_id: int):
+    event = owned(event_id)
+    return render_template("outreach/report.html", report=service.report(event), quiz=service.quiz_of(event))
+
+
+@bp.get("/events/<int:event_id>/report.csv")
+@login_required
+def report_csv(event_id: int):
+    event = owned(event_id)
+    return Response(
+        service.report_csv(service.report(event), current_tag()), mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="fangzha-event-{event.id}.csv"',
+            "Cache-Control": "no-store, private",
+        },
+    )
