@@ -37,7 +37,7 @@ class Analysis:
 
 
 class Matcher:
-    CONFIDENCE = 0.8  # P(best scam) / (P(best scam) + P(best non-scam reading)) needed to answer with a type
+    CONFIDENCE = 0.85  # P(best scam) / (P(best scam) + P(best non-scam reading)) needed to answer with a type
     FLOOR = 0.05  # and the best scam type's own posterior must reach this (nothing fits gibberish)
     URGENT_FLOOR = 0.1  # with urgent signals, a scam type this likely (and above small talk) is enough
     RUNNER_UP = 0.05  # a second or third match needs at least this posterior
