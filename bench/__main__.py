@@ -1,8 +1,10 @@
 """`make bench`: every benchmark, one after the other."""
 
-from . import chat, pages
+from . import chat, classroom, pages
 
 print("== chatbot on the dev set ==")
 chat.main(["--no-misses", "--held-out"])
 print("\n== pages ==")
 pages.main([])
+print("\n== a live class session: 300 phones ==")
+classroom.main([])

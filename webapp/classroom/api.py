@@ -100,16 +100,16 @@ def join(code: str):
 def state(code: str):
     live = service.get_session(code)
     service.expire_if_due(live)
-    etag = f"{live.version}-{current_tag()}"
+    player = None
+    if (token := bearer_token()) is not None:
+        try:
+            player = service.player_by_token(live, token)
+        except ClassroomError:
+            player = None
+    etag = f"{live.version}-{current_tag()}-{service.state_tag(live, player)}"
     if etag in request.if_none_match:  # the cheap path: nothing changed
         response = Response(status=304)
     else:
-        player = None
-        if (token := bearer_token()) is not None:
-            try:
-                player = service.player_by_token(live, token)
-            except ClassroomError:
-                player = None
         if live.self_paced:  # an outreach event: the player's own question, and the event's totals
             body = service.self_paced_state(live, current_tag(), player)
         else:
@@ -123,11 +123,11 @@ def state(code: str):
 
 
 def me(live: LiveSession, player) -> dict:
-    standing = service.standing_of(live, player)
+    standing = service.standing_of(live, player) if live.phase in ("reveal", "finished") else None
     answer = service.answer_of(player, live.question_index)
     return {
         "nickname": player.nickname,
-        "points": standing.points if standing else 0,
+        "points": standing.points if standing else service.points_of(player),
         "rank": standing.rank if standing else None,
         "answered": answer is not None,
     }

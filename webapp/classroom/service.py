@@ -1,7 +1,8 @@
 """Live class sessions: the state machine (lobby → question → reveal → … → finished), joining,
 answers and scores. Plain values in, model rows and dataclasses out; no request, no g.
 
-Every change bumps `LiveSession.version` with an atomic UPDATE (pollers compare it); phase changes are
+Every change but an answer bumps `LiveSession.version` with an atomic UPDATE (pollers compare it; the
+answer count is part of the ETag, see state_tag); phase changes are
 conditional UPDATEs on the phase and question they start from, so two workers (or a double click)
 can't advance twice; an answer is unique per (player, question) in the database.
 
@@ -18,6 +19,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -451,8 +453,7 @@ def record_answer(live: LiveSession, player: Player, question_index, raw_choice,
         db.session.rollback()
         earlier = answer_of(player, question_index)
         return AnswerResult(True, earlier.correct, earlier.points, repeated=True)
-    _bump(live)
-    db.session.commit()
+    db.session.commit()  # no version bump: pollers see a new answer count through the ETag (see state_tag)
     if answer_count(live, question_index) >= player_count(live):  # everyone has answered: reveal now
         _transition(live, Phase.QUESTION, question_index, phase=Phase.REVEAL)
     return AnswerResult(True, correct, points)
@@ -585,8 +586,41 @@ def leaderboard(live: LiveSession, limit: int | None = None) -> list[Standing]:
             for rank, (pid, nickname, points, rights) in enumerate(db.session.execute(stmt), start=1)]
 
 
+def points_of(player: Player) -> int:
+    return int(db.session.scalar(select(func.coalesce(func.sum(Answer.points), 0)).where(Answer.player_id == player.id)))
+
+
 def standing_of(live: LiveSession, player: Player) -> Standing | None:
-    return next((s for s in leaderboard(live) if s.player_id == player.id), None)
+    return next((s for s in ranking(live) if s.player_id == player.id), None)
+
+
+def _cache(name: str) -> dict:
+    """A small per-app, per-process cache (each gunicorn worker has its own; tests build many apps)."""
+    return current_app.extensions.setdefault(f"classroom.{name}", {})
+
+
+def ranking(live: LiveSession) -> list[Standing]:
+    """The whole leaderboard, computed once per session version in each worker process.
+
+    Only asked for between questions (reveal, finished), when no answer can change it: the version
+    moves with every phase change, join and removal, so a cached ranking is never stale."""
+    rankings, key = _cache("rankings"), (live.id, live.version)
+    if key not in rankings:
+        if len(rankings) > 64:
+            rankings.clear()
+        rankings[key] = leaderboard(live)
+    return rankings[key]
+
+
+def state_tag(live: LiveSession, player: Player | None) -> str:
+    """What, besides the version, a poller's view of an open question depends on: a player's own
+    answer, or (the host, the projector) how many have answered. Answers don't bump the version, so
+    300 phones polling during a question mostly get 304."""
+    if live.self_paced or live.phase != Phase.QUESTION:
+        return ""
+    if player is not None:
+        return "a" if answer_of(player, live.question_index) is not None else "n"
+    return str(answer_count(live))
 
 
 def _answers(live: LiveSession, index: int | None = None) -> list[Answer]:
@@ -634,8 +668,26 @@ def player_points(live: LiveSession) -> dict[int, dict[int, Answer]]:
 
 
 def public_state(live: LiveSession, tag: str, now: datetime | None = None) -> dict:
-    """What every poller sees: never an answer key before the reveal."""
+    """What every poller sees: never an answer key before the reveal.
+
+    Built once per (session, version, language) in each worker and copied: everything in it changes
+    only with the version, except the seconds left and, during a question, the answer count."""
     now = now or utcnow()
+    states, key = _cache("states"), (live.id, live.version, tag)
+    if key not in states:
+        if len(states) > 256:
+            states.clear()
+        states[key] = _build_public_state(live, tag)
+    state = json.loads(json.dumps(states[key]))  # a deep copy the caller may add to
+    if live.phase == Phase.QUESTION:
+        state["answers"] = answer_count(live)
+        if live.deadline is not None:
+            state["remaining"] = round(max(0.0, (live.deadline - now).total_seconds()), 1)
+    return state
+
+
+def _build_public_state(live: LiveSession, tag: str) -> dict:
+    now = utcnow()
     question = current_question(live)
     state = {
         "version": live.version,
@@ -648,10 +700,10 @@ def public_state(live: LiveSession, tag: str, now: datetime | None = None) -> di
         "total": len(live.question_ids),
         "players": player_count(live),
         "answers": answer_count(live) if question else 0,
-        "leaderboard": [
+        "leaderboard": [  # between questions only: during one the phones are busy answering
             {"rank": s.rank, "nickname": s.nickname, "points": s.points}
-            for s in leaderboard(live, LEADERBOARD_SIZE)
-        ] if live.phase != Phase.LOBBY else [],
+            for s in ranking(live)[:LEADERBOARD_SIZE]
+        ] if live.phase in (Phase.REVEAL, Phase.FINISHED) else [],
     }
     if question is not None:
         state["question"] = {
