@@ -16,26 +16,18 @@ import argparse
 import http.client
 import json
 import multiprocessing
-import os
 import random
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from .load import gunicorn
+
 POLL_SECONDS = 2.0
 API = "/api/v1/sessions"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Http:
@@ -155,7 +147,6 @@ def main(argv=None) -> dict:
 
     workdir = Path(tempfile.mkdtemp(prefix="fangzha-bench-"))
     database = f"sqlite:///{workdir / 'bench.db'}"
-    sys.path.insert(0, str(ROOT))
     from sqlalchemy import func, select
 
     from webapp import create_app
@@ -173,22 +164,7 @@ def main(argv=None) -> dict:
         )
         code = live.code
 
-    port = free_port()
-    env = {**os.environ, "SECRET_KEY": "bench", "WEB_CONCURRENCY": "2", "RATELIMIT_ENABLED": "false",
-           "DATABASE_URL": database}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "--access-logfile", "/dev/null", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-    )
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn(DATABASE_URL=database) as port:
         nicknames = [f"p{i:03d}" for i in range(args.players)]
         budget = 30 + args.questions * (args.time_limit + 6)
         queue = multiprocessing.Queue()
@@ -222,9 +198,6 @@ def main(argv=None) -> dict:
         wall = time.perf_counter() - started
         for worker in workers:
             worker.join(10)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
 
     merged = {key: [item for part in results for item in part[key]] for key in results[0]}
     with setup.app_context():

@@ -5,9 +5,48 @@ Bounded in time and count, loopback only.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import multiprocessing
+import os
+import signal
+import socket
+import subprocess
+import sys
 import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(**env_overrides):
+    """The site on real gunicorn (gunicorn.conf.py, 2 sync workers) on a free loopback port; yields the port."""
+    port = free_port()
+    env = {**os.environ, "SECRET_KEY": "bench", "WEB_CONCURRENCY": "2", "RATELIMIT_ENABLED": "false", **env_overrides}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+         "--access-logfile", "/dev/null", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield port
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
 
 
 def _worker(host, port, path, seconds, headers, queue):

@@ -7,18 +7,12 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from webapp import create_app
 
-from .load import run_load
+from .load import gunicorn, run_load
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET = 60 * 1024
@@ -35,10 +29,6 @@ def first_view_bytes(client, path: str) -> dict:
     return sizes
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main(argv=None):
@@ -57,21 +47,7 @@ def main(argv=None):
         for name, size in sizes.items():
             print(f"    {size:>7} B  {name}")
 
-    port = free_port()
-    env = {**os.environ, "SECRET_KEY": "bench", "WEB_CONCURRENCY": "2", "RATELIMIT_ENABLED": "false"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "--access-logfile", "/dev/null", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-    )
-    try:
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn() as port:
         for path in ("/scams/rent-sell-cards",):
             result = run_load("127.0.0.1", port, path, args.seconds, args.concurrency, headers={"Accept-Encoding": "gzip"})
             print(
@@ -79,9 +55,6 @@ def main(argv=None):
                 f"{args.concurrency} connections; p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms; "
                 f"{result['errors']} errors of {result['requests']}"
             )
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
 
 
 if __name__ == "__main__":
