@@ -71,7 +71,7 @@ test: system-test-deps install-test compile-translations static
 	@set -e; \
 	if [ "$${DATABASE_URL#postgres}" != "$${DATABASE_URL:-}" ]; then export TEST_PG_URL="$$DATABASE_URL"; \
 	else eval "$$(scripts/pg_test.sh start)"; trap 'scripts/pg_test.sh stop "$$PG_TEST_DIR"' EXIT; fi; \
-	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	FANGZHA_REQUIRE_PG=1 $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: install-test compile-translations static
 	$(BIN)/python -m bench

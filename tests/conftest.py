@@ -47,7 +47,10 @@ def postgres_url():
 
     server = normalise_database_url(os.environ.get("TEST_PG_URL", ""))
     if not server:
-        pytest.skip("TEST_PG_URL is not set: `make test` starts a PostgreSQL server and sets it")
+        why = "TEST_PG_URL is not set: `make test` starts a PostgreSQL server and sets it"
+        if os.environ.get("FANGZHA_REQUIRE_PG") or os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"{why}; PostgreSQL is required here (FANGZHA_REQUIRE_PG or CI is set)", pytrace=False)
+        pytest.skip(why)
     import secrets
 
     import psycopg
@@ -62,12 +65,17 @@ def postgres_url():
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_app(request, tmp_path):
-    """The app on SQLite and again on PostgreSQL: for tests of what the database must guarantee."""
+def database_uri(request, tmp_path):
+    """A fresh database on SQLite, and again on PostgreSQL (skipped by hand without TEST_PG_URL)."""
     if request.param == "sqlite":
-        uri = f"sqlite:///{tmp_path / 'test.db'}"
-    else:
-        uri = request.getfixturevalue("postgres_url")
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def db_app(database_uri):
+    """The app on SQLite and again on PostgreSQL: for tests of what the database must guarantee."""
+    uri = database_uri
     app = create_app({
         **content_dirs(),
         "TESTING": True,

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -19,6 +20,13 @@ from webapp.extensions import db
 from webapp.models import Answer, LiveSession, Player
 
 API = "/api/v1/sessions"
+
+
+@pytest.fixture
+def app(db_app):
+    """Every test here that touches the database runs twice: `[sqlite]` and `[postgresql]` (the server
+    `make test` starts; by hand without TEST_PG_URL the PostgreSQL runs are skipped, saying why)."""
+    return db_app
 
 
 @pytest.fixture
@@ -324,6 +332,48 @@ def test_answering_twice_counts_once(app, client, organizer, phones):
         assert db.session.scalar(select(func.count(Answer.id))) == 1
 
 
+def at_once(app, count, request):
+    """`request(client)` from `count` threads released together, each with its own client (and so its
+    own database connection), as phones hitting two gunicorn workers: the responses, in thread order."""
+    barrier, results = threading.Barrier(count), [None] * count
+
+    def run(i):
+        client = app.test_client()
+        barrier.wait()
+        response = request(client)
+        results[i] = (response.status_code, response.get_json())
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
+def test_the_same_answer_sent_at_once_counts_once(app, client, organizer, phones):
+    code, host = create(client)
+    token = join(phones, code, "Ann")
+    join(phones, code, "Bo")
+    advance(phones, code, host)
+    question = questions(app, code)[0]
+    results = at_once(app, 8, lambda c: answer(c, code, token, 0, right(question)))
+    assert {status for status, _ in results} == {200}
+    assert len({json.dumps(body, sort_keys=True) for _, body in results}) == 1  # every retry gets the first result
+    assert results[0][1]["accepted"] and results[0][1]["correct"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Answer.id))) == 1
+    assert state(phones, code)["phase"] == "question"  # Bo hasn't answered: one answer, counted once
+
+
+def test_the_same_nickname_joining_at_once_gets_in_once(app, client, organizer, phones):
+    code, _host = create(client)
+    results = at_once(app, 8, lambda c: c.post(f"{API}/{code}/players", json={"nickname": "Twin"}))
+    assert sorted(status for status, _ in results) == [201] + [409] * 7
+    assert all(body["error"]["code"] == "nickname_taken" for status, body in results if status == 409)
+    assert state(phones, code)["players"] == 1
+
+
 def test_an_answer_after_the_deadline_is_refused(app, client, organizer, phones):
     code, host = create(client)
     token = join(phones, code, "Ann")
@@ -534,15 +584,26 @@ def test_player_pages_resume_from_the_cookie(app, client, organizer):
     assert "answer-button" in phone.get(f"/play/{code}").get_data(as_text=True)  # still Ann, mid-game
 
 
-def tmp_app(tmp_path, **overrides):
-    return create_app({
-        **content_dirs(), "TESTING": True, "SECRET_KEY": "test",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limits.db'}", **overrides,
-    })
+@pytest.fixture
+def tmp_app(database_uri):
+    """Apps with their own settings (rate limits, CSRF) on the same two databases."""
+    made = []
+
+    def make(**overrides):
+        made.append(create_app({
+            **content_dirs(), "TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": database_uri, **overrides,
+        }))
+        return made[-1]
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
-def test_joins_are_rate_limited(tmp_path):
-    app = tmp_app(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_JOIN="3 per minute", WTF_CSRF_ENABLED=False)
+def test_joins_are_rate_limited(tmp_app):
+    app = tmp_app(RATELIMIT_ENABLED=True, RATELIMIT_JOIN="3 per minute", WTF_CSRF_ENABLED=False)
     client = app.test_client()
     with app.app_context():
         organizer_id = factories.organizer().id
@@ -553,16 +614,16 @@ def test_joins_are_rate_limited(tmp_path):
     assert response.status_code == 429 and error_code(response) == "rate_limited"  # guessing codes costs the same
 
 
-def test_the_join_form_is_rate_limited(tmp_path):
-    app = tmp_app(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_JOIN="2 per minute", WTF_CSRF_ENABLED=False)
+def test_the_join_form_is_rate_limited(tmp_app):
+    app = tmp_app(RATELIMIT_ENABLED=True, RATELIMIT_JOIN="2 per minute", WTF_CSRF_ENABLED=False)
     client = app.test_client()
     statuses = [client.post("/join", data={"code": "111111", "nickname": "x"}).status_code for _ in range(3)]
     assert statuses == [404, 404, 429]
     assert client.get("/join").status_code == 200
 
 
-def test_csrf_is_enforced_for_the_organizers_cookie(tmp_path):
-    app = tmp_app(tmp_path, RATELIMIT_ENABLED=False, WTF_CSRF_ENABLED=True)
+def test_csrf_is_enforced_for_the_organizers_cookie(tmp_app):
+    app = tmp_app(RATELIMIT_ENABLED=False, WTF_CSRF_ENABLED=True)
     client = app.test_client()
     with app.app_context():
         factories.organizer()
