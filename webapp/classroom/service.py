@@ -421,6 +421,21 @@ def parse_choice(raw, question: Question) -> list[int]:
     return sorted(chosen)
 
 
+def _store_once(player: Player, question_index: int, chosen, correct: bool, points: int, now: datetime) -> AnswerResult | None:
+    """Add the answer (not committed yet); None when stored, or the first result when the same answer,
+    sent twice at once, got in first (the unique constraint decides)."""
+    db.session.add(Answer(
+        player_id=player.id, question_index=question_index, choice=chosen, correct=correct, points=points, answered_at=now,
+    ))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        earlier = answer_of(player, question_index)
+        return AnswerResult(True, earlier.correct, earlier.points, repeated=True)
+    return None
+
+
 def record_answer(live: LiveSession, player: Player, question_index, raw_choice, now: datetime | None = None) -> AnswerResult:
     """Score and store one answer, once. A retry returns the first result; late or stray answers are refused."""
     if live.phase == Phase.FINISHED:
@@ -444,15 +459,8 @@ def record_answer(live: LiveSession, player: Player, question_index, raw_choice,
     correct = question.is_correct(chosen)
     remaining = (live.deadline - now).total_seconds() if live.deadline else None
     points = codes.points_for(correct, live.scoring, live.time_limit, remaining)
-    db.session.add(Answer(
-        player_id=player.id, question_index=question_index, choice=chosen, correct=correct, points=points, answered_at=now,
-    ))
-    try:
-        db.session.flush()
-    except IntegrityError:  # the same answer, sent twice at once: the first one counts
-        db.session.rollback()
-        earlier = answer_of(player, question_index)
-        return AnswerResult(True, earlier.correct, earlier.points, repeated=True)
+    if (earlier := _store_once(player, question_index, chosen, correct, points, now)) is not None:
+        return earlier
     db.session.commit()  # no version bump: pollers see a new answer count through the ETag (see state_tag)
     if answer_count(live, question_index) >= player_count(live):  # everyone has answered: reveal now
         _transition(live, Phase.QUESTION, question_index, phase=Phase.REVEAL)
@@ -488,15 +496,8 @@ def _record_own_pace(live: LiveSession, player: Player, question_index: int, raw
     chosen = parse_choice(raw_choice, question)
     correct = question.is_correct(chosen)
     points = codes.points_for(correct, "accuracy", None, None)
-    db.session.add(Answer(
-        player_id=player.id, question_index=question_index, choice=chosen, correct=correct, points=points, answered_at=now,
-    ))
-    try:
-        db.session.flush()
-    except IntegrityError:  # the same answer, sent twice at once: the first one counts
-        db.session.rollback()
-        earlier = answer_of(player, question_index)
-        return AnswerResult(True, earlier.correct, earlier.points, repeated=True)
+    if (earlier := _store_once(player, question_index, chosen, correct, points, now)) is not None:
+        return earlier
     _bump(live)
     db.session.commit()
     return AnswerResult(True, correct, points)
