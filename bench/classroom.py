@@ -112,9 +112,9 @@ def _phone(port: int, code: str, nickname: str, retry: bool, stop: threading.Eve
         if now < next_poll:
             stop.wait(min(next_poll, pending[2] if pending else next_poll) - now)
             continue
-        next_poll += POLL_SECONDS
         headers = {**auth, **({"If-None-Match": etag} if etag else {})}
         status, response_headers, payload, elapsed = http_.request("GET", f"{API}/{code}/state", headers=headers)
+        next_poll = time.monotonic() + POLL_SECONDS  # 2 s after the answer, as classroom.js: a slow server isn't flooded
         out["state"].append(elapsed)
         out["state_304"].append(status == 304)
         if status == 304:
@@ -191,19 +191,22 @@ def host_session(port: int, username: str, password: str, args) -> tuple[str, st
 
 
 def server_cpu_seconds(port: int) -> float:
-    """User + system CPU of the gunicorn processes serving this port, so far (Linux /proc)."""
-    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    """User + system CPU of the gunicorn processes serving this port, so far (Linux /proc): those whose
+    command line names the port, and their children (setproctitle may rename the workers)."""
+    tick, stats, serving = os.sysconf("SC_CLK_TCK"), {}, set()
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                if f"127.0.0.1:{port}".encode() not in f.read():
-                    continue
             with open(f"/proc/{pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if f"127.0.0.1:{port}".encode() in f.read():
+                    serving.add(pid)
         except OSError:
             continue
-    return total
+        own, children = int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+        stats[pid] = (fields[1], own / tick, children / tick)  # children: workers that max_requests recycled
+    return sum(own + (children if pid in serving else 0)
+               for pid, (parent, own, children) in stats.items() if pid in serving or parent in serving)
 
 
 def failed(summary: dict) -> bool:
