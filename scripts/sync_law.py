@@ -33,9 +33,11 @@ def main() -> None:
             ref["penalty"] = localized(entry["penalty_zh"], entry["penalty_en"])
         if entry.get("status"):
             ref["status"] = entry["status"]
+        if entry.get("source_kind"):
+            ref["source_kind"] = entry["source_kind"]
         refs.append(ref)
     hotlines = [
-        {"number": h["number"], "role": localized(h["role_zh"], h["role_en"])}
+        {"number": h["number"], "region": h.get("region", "CN"), "role": localized(h["role_zh"], h["role_en"])}
         for h in source["hotlines"] if h.get("verified") is True
     ]
     header = (

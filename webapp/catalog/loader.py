@@ -138,9 +138,9 @@ class _Loader:
             group = groups.setdefault(ref.law.zh_Hans, len(groups))
             refs[ref.id] = LawRef(
                 ref.id, self.text(ref.law), self.text(ref.article), self.text(ref.summary),
-                self.text(ref.penalty) if ref.penalty else None, ref.status, group,
+                self.text(ref.penalty) if ref.penalty else None, ref.status, group, ref.source_kind,
             )
-        hotlines = tuple(Hotline(h.number, self.text(h.role)) for h in law_file.hotlines)
+        hotlines = tuple(Hotline(h.number, self.text(h.role), h.region) for h in law_file.hotlines)
         return refs, hotlines
 
     def explainer_file(self, path: Path, text: str | None = None) -> tuple[ExplainerFile | None, str]:

@@ -48,12 +48,14 @@ class LawRef:
     penalty: Text | None
     status: str | None
     group: int  # order of its law on the law page
+    source_kind: str | None = None  # from legal-refs.yaml: primary-text, official, secondary, ...
 
 
 @dataclass(frozen=True)
 class Hotline:
     number: str
     role: Text
+    region: str = "CN"  # CN: mainland China, whose law the site describes; TW, HK: local lines
 
 
 @dataclass(frozen=True)

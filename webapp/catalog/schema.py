@@ -84,10 +84,12 @@ class LawRefFile(Frozen):
     summary: AuthoredText
     penalty: AuthoredText | None = None
     status: str | None = None
+    source_kind: str | None = None
 
 
 class HotlineFile(Frozen):
     number: Annotated[str, StringConstraints(pattern=r"^[0-9-]{3,15}$")]
+    region: Literal["CN", "TW", "HK"] = "CN"
     role: AuthoredText
 
 
