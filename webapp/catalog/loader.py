@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import markdown
 import nh3
-import opencc
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .hant import forbidden_in, to_hant
 from .model import Catalog, ChatTexts, Explainer, Intent, Hotline, LawRef, Question, Quiz, ScamType
 from .schema import (
     AUTHORED_LOCALES,
@@ -51,13 +50,8 @@ class ContentError(Exception):
         super().__init__("\n".join(lines))
 
 
-@lru_cache(maxsize=1)
-def _to_traditional() -> opencc.OpenCC:
-    return opencc.OpenCC("s2tw")
-
-
 def traditional(text: str) -> str:
-    return _to_traditional().convert(text)
+    return to_hant(text)
 
 
 class _Loader:
@@ -187,6 +181,8 @@ class _Loader:
             if "zh-Hans" in authored and "zh-Hant" not in authored:
                 parsed, body = authored["zh-Hans"]
                 authored["zh-Hant"] = (self.to_traditional(parsed), traditional(body))
+            if "zh-Hant" in authored:
+                self.check_hant(scams_dir / slug / "zh-Hant.md", authored["zh-Hant"])
             for locale, (parsed, body) in authored.items():
                 explainers[(slug, locale)] = self.build_explainer(slug, locale, parsed, body)
         return explainers
@@ -207,6 +203,18 @@ class _Loader:
             self.problem(path, "risk", "accomplice types must say plainly what the person risks")
         if not body.strip():
             self.problem(path, "(body)", "the realistic case is missing")
+
+    def check_hant(self, path: Path, page: tuple[ExplainerFile, str]) -> None:
+        """A zh-Hant page (hand-written or derived) must not use the listed mainland words or wrong characters."""
+        parsed, body = page
+        shown = ("title", "summary", "steps", "red_flags", "what_to_do", "risk")
+        texts = {name: getattr(parsed, name) for name in shown}
+        texts["(body)"] = body
+        for field, value in texts.items():
+            values = value if isinstance(value, tuple) else (value,)
+            words = sorted({w for v in values if v for w in forbidden_in(v)})
+            if words:
+                self.problem(path, field, f"zh-Hant uses {', '.join(words)} (see content/zh-hant.yaml)")
 
     @staticmethod
     def to_traditional(parsed: ExplainerFile) -> ExplainerFile:
