@@ -212,7 +212,7 @@ def test_thresholds_a_later_opinion_may_have_changed_say_so(client, catalog):
     for locale in LOCALES:
         html = page(client, "/law", locale)
         start = html.index('id="jud-hx-2019-12"')
-        block = html[start:html.index("</article>", start)]
+        block = html_module.unescape(html[start:html.index("</article>", start)])
         assert catalog.law["jud-hx-2019-12"].later.get(locale) in block
     # the unverified 2025 figures never reach a page
     for path in ("/law", "/scams/rent-sell-cards", "/scams/rent-accounts-devices"):
