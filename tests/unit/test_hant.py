@@ -47,3 +47,20 @@ def test_content_check_rejects_a_zh_hant_page_with_a_mainland_word(tmp_path):
     assert any("phishing-link/zh-Hant.md" in p and "短信" in p and "鏈接" in p for p in problems), problems
     (content / "scams" / "phishing-link" / "zh-Hant.md").unlink()
     assert check(content, root / "quizzes") == []
+
+
+def test_content_check_rejects_a_hand_written_zh_hant_quiz_text_with_a_mainland_word(tmp_path):
+    import re
+    import shutil
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    quizzes = tmp_path / "quizzes"
+    shutil.copytree(root / "quizzes", quizzes)
+    bank = sorted(quizzes.glob("general/*.yaml"))[0]
+    text = bank.read_text(encoding="utf-8")
+    text, count = re.subn(r"(\n    prompt:\n      zh-Hans: [^\n]*\n)", r"\1      zh-Hant: 收到短信要點鏈接嗎？\n", text, count=1)
+    assert count == 1
+    bank.write_text(text, encoding="utf-8")
+    problems = [str(p) for p in check(root / "content", quizzes)]
+    assert any(bank.name in p and "短信" in p for p in problems), problems

@@ -378,6 +378,10 @@ class _Loader:
                 self.problem(path, f"{field}.answer", f"out of range: choices are 0..{len(choices) - 1}")
                 return None
             answer = frozenset(indexes)
+        texts = [q.prompt, *([q.scene] if q.scene else []), q.explanation]
+        hant = " ".join([*(t.zh_Hant for t in texts if t.zh_Hant), *((q.choices.zh_Hant or ()) if q.choices else ())])
+        if words := forbidden_in(hant):
+            self.problem(path, field, f"hand-written zh-Hant uses {', '.join(words)} (see content/zh-hant.yaml)")
         if len(self.problems) > bad:
             return None
         return Question(
