@@ -8,7 +8,8 @@ from sqlalchemy import update
 
 from webapp.auth import service as auth_service
 from webapp.catalog import get_catalog
-from webapp.classroom import service as classroom_service
+from webapp.classroom import live as live_rules
+from webapp.classroom import sessions
 from webapp.extensions import db
 from webapp.models import LiveSession, Organizer, utcnow
 
@@ -23,7 +24,7 @@ def first_quiz():
 
 def live_session(organizer_id: int, quiz=None, scoring: str = "speed", time_limit: int | None = 20, count: int = 3):
     """A session in its lobby: returns (code, host_token)."""
-    live, host_token = classroom_service.create_session(organizer_id, quiz or first_quiz(), scoring, time_limit, count)
+    live, host_token = live_rules.create_session(organizer_id, quiz or first_quiz(), scoring, time_limit, count)
     return live.code, host_token
 
 
@@ -37,4 +38,4 @@ def move_deadline(code: str, seconds_from_now: float) -> None:
 
 def questions(code: str):
     """The session's questions in play order (with their answer keys: for tests only)."""
-    return classroom_service.questions_of(classroom_service.get_session(code))
+    return sessions.questions_of(sessions.get_session(code))

@@ -15,7 +15,8 @@ from tests import factories
 from tests.conftest import content_dirs
 from webapp import create_app
 from webapp.classroom import codes
-from webapp.classroom import service as classroom_service
+from webapp.classroom import live as live_rules
+from webapp.classroom import results, sessions
 from webapp.extensions import db
 from webapp.models import Answer, LiveSession, Player
 
@@ -222,7 +223,7 @@ def test_most_missed_questions_come_first(app, client, organizer, phones):
         answer(phones, code, b, index, right(question) if index == 0 else wrong(question))
         advance(phones, code, host)
     with app.app_context():
-        ordered = classroom_service.most_missed_first(classroom_service.question_results(classroom_service.get_session(code)))
+        ordered = results.most_missed_first(results.question_results(sessions.get_session(code)))
         assert [(r.index, r.share_right) for r in ordered] == [(1, 0), (2, 50), (0, 100)]
 
 
@@ -310,9 +311,9 @@ def test_a_removed_players_token_is_refused(app, client, organizer, phones):
     token = join(phones, code, "Troll")
     join(phones, code, "Ann")
     with app.app_context():
-        live = classroom_service.get_session(code)
+        live = sessions.get_session(code)
         troll = db.session.scalar(select(Player).where(Player.nickname == "Troll"))
-        classroom_service.remove_player(live, troll.id)
+        sessions.remove_player(live, troll.id)
     advance(phones, code, host)
     response = answer(phones, code, token, 0, 0)
     assert response.status_code == 403 and error_code(response) == "removed"
@@ -535,13 +536,13 @@ def test_untimed_sessions_wait_for_the_host(app, client, organizer, phones):
     current = state(phones, code)
     assert current["phase"] == "question" and current["deadline"] is None and current["remaining"] is None
     with app.app_context():
-        classroom_service.expire_if_due(classroom_service.get_session(code))
+        live_rules.expire_if_due(sessions.get_session(code))
     assert state(phones, code)["phase"] == "question"
     assert answer(phones, code, a, 0, right(questions(app, code)[0])).get_json()["points"] == 1000  # no speed to reward
     assert advance(phones, code, host).get_json()["phase"] == "reveal"
     code0, _ = create(client, time_limit=0)
     with app.app_context():
-        assert classroom_service.get_session(code0).time_limit is None
+        assert sessions.get_session(code0).time_limit is None
 
 
 def test_creating_sessions_needs_a_login_and_good_options(app, client, phones):
@@ -556,10 +557,10 @@ def test_creating_sessions_needs_a_login_and_good_options(app, client, phones):
     assert client.post(API, data="x").status_code == 400
     code, _ = create(client, questions=500)  # capped at the bank's size
     with app.app_context():
-        assert len(classroom_service.get_session(code).question_ids) == len(factories.first_quiz().questions)
+        assert len(sessions.get_session(code).question_ids) == len(factories.first_quiz().questions)
     code, _ = create(client, questions=None)
     with app.app_context():
-        assert len(classroom_service.get_session(code).question_ids) == 10
+        assert len(sessions.get_session(code).question_ids) == 10
 
 
 def test_codes_are_retried_when_taken(app, client, organizer, monkeypatch):

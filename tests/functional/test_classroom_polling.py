@@ -4,7 +4,7 @@ changes, while the host's screen still sees every new answer."""
 from __future__ import annotations
 
 from tests import factories
-from webapp.classroom import service as classroom
+from webapp.classroom import live as classroom
 
 API = "/api/v1/sessions"
 
