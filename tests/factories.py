@@ -1,7 +1,9 @@
-"""Test data helpers (CTFd's gen_* as plain functions). Call them inside an app context."""
+"""Test helpers: the test apps' settings, and test data (CTFd's gen_* as plain functions, to call inside
+an app context). Test modules import these; nobody imports conftest."""
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -12,6 +14,21 @@ from webapp.classroom import live as live_rules
 from webapp.classroom import sessions
 from webapp.extensions import db
 from webapp.models import LiveSession, Organizer, utcnow
+
+LOCALES = ("zh-Hans", "zh-Hant", "en")
+# What every test app runs with unless a test says otherwise (make_app(**overrides) in conftest.py).
+TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test", "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False}
+
+
+def content_dirs() -> dict:
+    """FANGZHA_TEST_CONTENT=/some/root points the app at another content/ and quizzes/ (for drafting)."""
+    root = os.environ.get("FANGZHA_TEST_CONTENT")
+    return {"CONTENT_DIR": f"{root}/content", "QUIZ_DIR": f"{root}/quizzes"} if root else {}
+
+
+def app_config(database_uri: str, **overrides) -> dict:
+    """The settings of a test app: TEST_CONFIG on this database, with `overrides` on top."""
+    return {**content_dirs(), **TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_uri, **overrides}
 
 
 def organizer(username: str = "teacher", password: str = "pw") -> Organizer:
