@@ -91,17 +91,7 @@ def test_every_shared_page_kind_is_cached(client, path):
     assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
 
 
-def test_the_cache_can_be_turned_off(make_uncached_app):
-    client = make_uncached_app.test_client()
+def test_the_cache_can_be_turned_off(make_app):
+    client = make_app(PAGE_CACHE=False).test_client()
     response = client.get(SCAM)
     assert response.status_code == 200 and "ETag" not in response.headers
-
-
-@pytest.fixture
-def make_uncached_app(tmp_path):
-    from webapp import create_app
-
-    return create_app({
-        "TESTING": True, "SECRET_KEY": "test", "RATELIMIT_ENABLED": False, "PAGE_CACHE": False,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
-    })
