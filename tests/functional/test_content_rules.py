@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import LOCALES
+from tests.factories import LOCALES
 from webapp.catalog.hant import forbidden_in
 from webapp.explainers.views import status_text
 
