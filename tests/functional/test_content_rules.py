@@ -247,3 +247,9 @@ def test_zh_hant_pages_say_the_law_is_mainland_chinas_and_give_165_and_18222(cli
     assert 'href="tel:165"' in page(client, path, "zh-Hant")
     simplified = visible(page(client, path, "zh-Hans"))
     assert "18222" not in simplified or path == "/law"  # mainland readers get mainland lines
+
+
+def test_english_footer_says_ask_you_for_a_verification_code(client):
+    text = visible(page(client, "/", "en"))
+    assert "ask you for a verification code" in text
+    assert "tell you a verification code" not in text

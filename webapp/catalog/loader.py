@@ -13,7 +13,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .hant import forbidden_in, to_hant
-from .model import Catalog, ChatTexts, Explainer, Hotline, Intent, LawRef, Page, Question, Quiz, ScamType
+from .pages import MarkdownFiles
+from .model import Catalog, ChatTexts, Explainer, Hotline, Intent, LawRef, Question, Quiz, ScamType
 from .schema import (
     AUTHORED_LOCALES,
     LOCALES,
@@ -23,7 +24,6 @@ from .schema import (
     ExplainerFile,
     LawFile,
     LawNoteFile,
-    PageFile,
     QuizFile,
     ScamTypeFile,
     Text,
@@ -56,7 +56,7 @@ def traditional(text: str) -> str:
     return to_hant(text)
 
 
-class _Loader:
+class _Loader(MarkdownFiles):
     def __init__(self, content_dir: Path, quiz_dir: Path):
         self.content_dir, self.quiz_dir = content_dir, quiz_dir
         self.root = content_dir.parent
@@ -147,68 +147,9 @@ class _Loader:
                 refs[law_id] = replace(refs[law_id], later=self.text(note.later))
         return refs, hotlines
 
-    def pages(self) -> dict[tuple[str, str], Page]:
-        """content/pages/<name>/<locale>.md: help pages, written in zh-Hans and en, zh-Hant derived."""
-        pages: dict[tuple[str, str], Page] = {}
-        pages_dir = self.content_dir / "pages"
-        if not pages_dir.is_dir():
-            return pages
-        for folder in sorted(p for p in pages_dir.iterdir() if p.is_dir()):
-            authored: dict[str, tuple[PageFile, str]] = {}
-            for locale in AUTHORED_LOCALES:
-                path = folder / f"{locale}.md"
-                front, body = self.front_matter(path)
-                parsed = self.validate(PageFile, front, path) if front is not None else None
-                if parsed is None:
-                    continue
-                if not body.strip():
-                    self.problem(path, "(body)", "the page has no text")
-                authored[locale] = (parsed, body)
-            if "zh-Hans" in authored:
-                parsed, body = authored["zh-Hans"]
-                authored["zh-Hant"] = (parsed.model_copy(update={
-                    "title": traditional(parsed.title), "summary": traditional(parsed.summary)}), traditional(body))
-                self.check_hant(folder / "zh-Hant.md", authored["zh-Hant"])
-            for locale, (parsed, body) in authored.items():
-                html = nh3.clean(markdown.markdown(body), tags=ALLOWED_TAGS | {"h2", "a"},
-                                 attributes={"a": {"href"}}, url_schemes={"tel", "https"})
-                pages[(folder.name, locale)] = Page(folder.name, locale, parsed.title, parsed.summary, html)
-        return pages
-
-    def front_matter(self, path: Path) -> tuple[Any, str]:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            self.problem(path, "", "file is missing")
-            return None, ""
-        if not text.startswith("---\n") or "\n---" not in text[3:]:
-            self.problem(path, "", "must start with YAML front matter between two '---' lines")
-            return None, ""
-        front, _, body = text[4:].partition("\n---")
-        return self.read_yaml(path, front), body.partition("\n")[2]
-
-    def explainer_file(self, path: Path, text: str | None = None) -> tuple[ExplainerFile | None, str]:
-        if text is None:
-            try:
-                text = path.read_text(encoding="utf-8")
-            except FileNotFoundError:
-                self.problem(path, "", "file is missing")
-                return None, ""
-            except UnicodeDecodeError:
-                self.problem(path, "", "file is not UTF-8 text")
-                return None, ""
-        if not text.startswith("---\n") or "\n---" not in text[3:]:
-            self.problem(path, "", "must start with YAML front matter between two '---' lines")
-            return None, ""
-        front, _, body = text[4:].partition("\n---")
-        body = body.partition("\n")[2]
-        data = self.read_yaml(path, front)
-        if data is None:
-            return None, body
-        if not isinstance(data, dict):
-            self.problem(path, "(front matter)", "must be a mapping of fields")
-            return None, body
-        return self.validate(ExplainerFile, data, path), body
+    def explainer_file(self, path: Path) -> tuple[ExplainerFile | None, str]:
+        data, body = self.front_matter(path)
+        return (self.validate(ExplainerFile, data, path) if data is not None else None), body
 
     def explainers(self, types: dict[str, ScamType], law: dict[str, LawRef]) -> dict[tuple[str, str], Explainer]:
         scams_dir = self.content_dir / "scams"
@@ -253,18 +194,6 @@ class _Loader:
             self.problem(path, "risk", "accomplice types must say plainly what the person risks")
         if not body.strip():
             self.problem(path, "(body)", "the realistic case is missing")
-
-    def check_hant(self, path: Path, page: tuple[ExplainerFile | PageFile, str]) -> None:
-        """A zh-Hant page (hand-written or derived) must not use the listed mainland words or wrong characters."""
-        parsed, body = page
-        shown = ("title", "summary", "steps", "red_flags", "what_to_do", "risk")
-        texts = {name: getattr(parsed, name) for name in shown if hasattr(parsed, name)}
-        texts["(body)"] = body
-        for field, value in texts.items():
-            values = value if isinstance(value, tuple) else (value,)
-            words = sorted({w for v in values if v for w in forbidden_in(v)})
-            if words:
-                self.problem(path, field, f"zh-Hant uses {', '.join(words)} (see content/zh-hant.yaml)")
 
     @staticmethod
     def to_traditional(parsed: ExplainerFile) -> ExplainerFile:
