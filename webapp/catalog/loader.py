@@ -14,7 +14,7 @@ import opencc
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .model import BANK_MINIMUMS, Catalog, ChatTexts, Explainer, Intent, Hotline, LawRef, Question, Quiz, ScamType
+from .model import Catalog, ChatTexts, Explainer, Intent, Hotline, LawRef, Question, Quiz, ScamType
 from .schema import (
     AUTHORED_LOCALES,
     LOCALES,
@@ -30,6 +30,8 @@ from .schema import (
 
 TRUE_FALSE = {"zh-Hans": ("对", "错"), "en": ("True", "False")}
 ALLOWED_TAGS = {"p", "strong", "em", "ul", "ol", "li", "blockquote", "br", "h3", "h4"}
+# The fewest questions an audience's banks hold together, so that a run of 10 rarely repeats one.
+BANK_MINIMUMS = {"elderly": 80, "students": 80, "rural": 80, "general": 60}
 
 
 @dataclass(frozen=True)

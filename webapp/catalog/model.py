@@ -9,8 +9,6 @@ from types import MappingProxyType
 from .schema import Text
 
 AUDIENCES = ("elderly", "students", "rural", "general")
-# The fewest questions an audience's banks hold together: a run of 10 then rarely repeats a question.
-BANK_MINIMUMS = {"elderly": 80, "students": 80, "rural": 80, "general": 60}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
-from ..catalog import Question, Quiz, get_catalog
+from ..catalog import Question, Quiz
 from ..extensions import db
 from ..models import QuizStep
 from . import scoring
@@ -100,7 +100,7 @@ def decode(token: str | None, quiz_lookup) -> tuple[Run, Quiz]:
 
 def start(quiz: Quiz, length: int = RUN_LENGTH) -> Run:
     """A new run: `length` questions of as many different scam types, the audience's commonest more often."""
-    weights = type_weights(get_catalog().types_for(quiz.audience))
+    weights = type_weights(current_app.extensions["catalog"].types_for(quiz.audience))
     picked = draw(quiz.questions, length, weights, _random)
     return Run(secrets.token_hex(12), quiz.id, tuple(q.id for q in picked))
 
