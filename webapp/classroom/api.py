@@ -13,9 +13,10 @@ from flask_babel import gettext as _
 from ..auth import current_organizer_id
 from ..catalog import get_catalog
 from ..errors import ApiError, api_error_response
-from ..extensions import csrf, limiter
+from ..extensions import csrf
 from ..i18n import current_tag
 from ..models import LiveSession
+from ..ratelimits import join_limit
 from . import codes, service
 from .service import ClassroomError
 
@@ -88,7 +89,7 @@ def create_session():
 
 @api.post("/<code>/players")
 @csrf.exempt
-@limiter.limit(lambda: current_app.config["RATELIMIT_JOIN"])
+@join_limit  # successful joins per session; failed code guesses per address (webapp/ratelimits.py)
 def join(code: str):
     live = service.get_session(code)
     nickname = json_body().get("nickname")

@@ -9,9 +9,9 @@ from wtforms.fields.choices import SelectChoice
 
 from ..auth import current_organizer_id, login_required
 from ..catalog import get_catalog
-from ..extensions import limiter
 from ..i18n import current_tag
 from ..models import LiveSession, Phase
+from ..ratelimits import join_limit
 from . import qr, service
 from .forms import AdvanceForm, AnswerForm, JoinForm, NewSessionForm, RemovePlayerForm
 from .service import ClassroomError
@@ -139,7 +139,7 @@ def certificates(code: str):
 
 
 @bp.route("/join", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_JOIN"], methods=["POST"])
+@join_limit  # successful joins per session; failed code guesses per address (webapp/ratelimits.py)
 def join():
     form = JoinForm(code=request.args.get("code", ""))
     error, status = None, 200

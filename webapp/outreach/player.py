@@ -11,8 +11,8 @@ from ..classroom import service as classroom
 from ..classroom.forms import AnswerForm, JoinForm
 from ..classroom.service import ClassroomError
 from ..classroom.views import PLAYER_COOKIE, PLAYER_COOKIE_AGE, set_player_cookie
-from ..extensions import limiter
 from ..models import LiveSession, Phase, Player
+from ..ratelimits import join_limit
 from . import service
 from .forms import KioskForm
 
@@ -90,7 +90,7 @@ def answer(live: LiveSession, player: Player):
 
 
 @kiosk_bp.route("/play/<code>/kiosk", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_JOIN"], methods=["POST"])
+@join_limit  # successful joins per session; failed code guesses per address (webapp/ratelimits.py)
 def start(code: str):
     """A shared tablet: each person taps Start and gets a new player; nothing of the last one is kept."""
     live = classroom.find_session(code)
