@@ -170,16 +170,19 @@ class Servers:
         server = Gunicorn(port, process, log, pid_file)
         self.started.append(process)
         if ready:
-            def up() -> bool:
-                if process.poll() is not None:
-                    raise AssertionError(f"gunicorn exited: {server.output()[-2000:]}")
-                try:
-                    return server.get("/healthz", timeout=1)[0] == 200
-                except OSError:
-                    return False
-
-            wait_until(up, 60, "gunicorn did not answer /healthz")
+            self.wait_ready(server)
         return server
+
+    def wait_ready(self, server: Gunicorn, seconds: float = 90) -> None:
+        def up() -> bool:
+            if server.process.poll() is not None:
+                raise AssertionError(f"gunicorn exited: {server.output()[-2000:]}")
+            try:
+                return server.get("/healthz", timeout=1)[0] == 200
+            except OSError:
+                return False
+
+        wait_until(up, seconds, "gunicorn did not answer /healthz")
 
     def nginx(self, upstream_port: int) -> int:
         """deploy/nginx.conf, pointed at gunicorn on upstream_port, listening on a free loopback port."""
