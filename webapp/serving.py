@@ -109,6 +109,25 @@ class DeadlineThreadWorker(ThreadWorker):
                 return
         self.enqueue_req(conn)
 
+    def murder_keepalived(self):
+        super().murder_keepalived()
+        if not self.alive:  # the last turn of the loop before a graceful exit (deploys: README)
+            self.serve_pending_connections()
+
+    def serve_pending_connections(self):
+        """Connections accepted but not yet read would be dropped with the poller on exit: serve them first (the
+        thread pool finishes its work within graceful_timeout). Idle kept-alive ones are closed as usual."""
+        with self._lock:
+            pending = [conn for conn in self._keep if not conn.initialized]
+            for conn in pending:
+                self._keep.remove(conn)
+                try:
+                    self.poller.unregister(conn.sock)
+                except (KeyError, ValueError, OSError):
+                    pass
+        for conn in pending:
+            self.enqueue_req(conn)
+
     def handle(self, conn):
         if conn.sock.expired:
             return (False, conn)

@@ -163,7 +163,9 @@ class Servers:
         pid_file = self.tmp_path / f"gunicorn-{port}.pid"
         with open(log, "wb") as out:
             process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+                # The gunicorn script, as `make serve` runs it: `python -m gunicorn` cannot re-exec itself on USR2
+                # (the new master would find gunicorn's own `http` package in place of the standard library's).
+                [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
                  "--pid", str(pid_file), *args, "wsgi:app"],
                 cwd=ROOT, env=self.env(**env), stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
             )
