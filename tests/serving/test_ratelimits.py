@@ -15,11 +15,8 @@ import pytest
 from limits import parse_many
 
 from tests import factories
-from tests.conftest import content_dirs
-from webapp import create_app
 from webapp.classroom.codes import CODE_LENGTH
 from webapp.config import ConfigError, defaults
-from webapp.extensions import db
 
 API = "/api/v1/sessions"
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,20 +45,17 @@ def test_limits_hold_across_workers_and_app_instances(servers, redis_server):
     assert statuses.count(429) == 10
 
 
-def make_app(tmp_path, **config):
-    app = create_app({
-        **content_dirs(), "TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limits.db'}", "RATELIMIT_ENABLED": True, **config,
-    })
-    return app
+def limited(make_app, **config):
+    """The test app with rate limits on (the make_app fixture turns them off)."""
+    return make_app(RATELIMIT_ENABLED=True, **config)
 
 
 def chat(client) -> int:
     return client.post("/api/v1/chat", json={"message": "我收到短信说医保卡异常"}).status_code
 
 
-def test_redis_going_away_falls_back_to_memory_and_warns_once(tmp_path, redis_server, caplog):
-    app = make_app(tmp_path, RATELIMIT_STORAGE_URI=redis_server.uri, RATELIMIT_CHAT="6 per minute")
+def test_redis_going_away_falls_back_to_memory_and_warns_once(make_app, redis_server, caplog):
+    app = limited(make_app, RATELIMIT_STORAGE_URI=redis_server.uri, RATELIMIT_CHAT="6 per minute")
     client = app.test_client()
     assert [chat(client) for _ in range(3)] == [200] * 3
     assert client.get("/readyz").get_json()["checks"]["ratelimit_storage"] is True
@@ -78,15 +72,13 @@ def test_redis_going_away_falls_back_to_memory_and_warns_once(tmp_path, redis_se
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING and r.name == "flask-limiter"]
     assert len(warnings) == 1 and "falling back to in-memory" in warnings[0].getMessage()
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
-    with app.app_context():
-        db.engine.dispose()
 
 
-def test_unreachable_redis_at_start_up_is_one_clear_error(tmp_path):
+def test_unreachable_redis_at_start_up_is_one_clear_error(make_app, tmp_path):
     with pytest.raises(ConfigError, match=r"rate-limit storage at redis\+unix://.*does not answer"):
-        make_app(tmp_path, RATELIMIT_STORAGE_URI=f"redis+unix://{tmp_path / 'none.sock'}")
+        limited(make_app, RATELIMIT_STORAGE_URI=f"redis+unix://{tmp_path / 'none.sock'}")
     with pytest.raises(ConfigError, match=r"redis://:\*\*\*@127\.0\.0\.1:1/0"):  # the password is not printed
-        make_app(tmp_path, RATELIMIT_STORAGE_URI="redis://:secret@127.0.0.1:1/0")
+        limited(make_app, RATELIMIT_STORAGE_URI="redis://:secret@127.0.0.1:1/0")
 
 
 @pytest.mark.parametrize("shadow_redis", [False, True])
@@ -111,15 +103,12 @@ def test_start_up_failures_are_one_line_not_a_traceback(tmp_path, shadow_redis):
 
 
 @pytest.fixture
-def school(tmp_path):
+def school(make_app):
     """The default limits (only the storage is this process's memory), a session in its lobby."""
-    app = make_app(tmp_path)
+    app = limited(make_app)
     with app.app_context():
         code, _host = factories.live_session(factories.organizer().id, time_limit=20)
-    yield app, code
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return app, code
 
 
 def other_code(code: str) -> str:
@@ -166,8 +155,8 @@ def test_lookups_of_existing_codes_spend_no_guesses(school):
     assert [phone.get(f"/play/{other_code(code)}").status_code for _ in range(budget + 1)] == [404] * budget + [429]
 
 
-def test_successful_joins_are_limited_per_session(tmp_path):
-    app = make_app(tmp_path, RATELIMIT_JOIN="5 per minute")
+def test_successful_joins_are_limited_per_session(make_app):
+    app = limited(make_app, RATELIMIT_JOIN="5 per minute")
     with app.app_context():
         organizer = factories.organizer().id
         full, _ = factories.live_session(organizer)
@@ -175,8 +164,6 @@ def test_successful_joins_are_limited_per_session(tmp_path):
     client = app.test_client()
     assert [client.post(f"{API}/{full}/players", json={"nickname": f"p{i}"}).status_code for i in range(6)] == [201] * 5 + [429]
     assert client.post(f"{API}/{other}/players", json={"nickname": "p"}).status_code == 201  # per session
-    with app.app_context():
-        db.engine.dispose()
 
 
 def test_guessing_a_code_stays_infeasible_with_the_default_limits():
