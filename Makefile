@@ -88,15 +88,16 @@ system-serve-deps:
 
 # Debian packages the tests need: Chromium for the browser tests, CJK fonts so pages render as people
 # see them, PostgreSQL for the tests that must hold on a real PostgreSQL server too, zbar to read QR codes,
-# Redis and nginx for the serving tests (limits across workers, slow clients behind the proxy).
+# Redis and nginx for the serving tests (limits across workers, slow clients behind the proxy), faketime to
+# give one app instance a skewed clock.
 system-test-deps:
 	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' \
 	    || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v zbarimg >/dev/null \
-	    || ! command -v redis-server >/dev/null || ! [ -x /usr/sbin/nginx ]; then \
+	    || ! command -v redis-server >/dev/null || ! [ -x /usr/sbin/nginx ] || ! command -v faketime >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
-	    chromium fonts-noto-cjk postgresql libzbar0 zbar-tools redis-server nginx >/dev/null; \
+	    chromium fonts-noto-cjk postgresql libzbar0 zbar-tools redis-server nginx faketime >/dev/null; \
 	fi
 
 # With a PostgreSQL DATABASE_URL the PostgreSQL tests use that server; otherwise a throwaway PostgreSQL cluster is started for the run and removed after it.
