@@ -225,7 +225,7 @@ def answer(message: str, lang: str, *, matcher: Matcher, catalog: Catalog, conte
     else:
         reminder = NOT_SAFE
     reply = None
-    if not matches_t and analysis.intent and not urgent and not substantive:
+    if not matches_t and analysis.intent and not substantive and (not urgent or analysis.intent in ("report", "notice")):
         reply = chat.intents[analysis.intent].reply.get(lang)  # "can I click this link?" is analysed, not small talk
     return ChatResult(
         lang=lang, verdict=verdict, urgent=urgent, role=stance, matches=matches_t, actions=actions,

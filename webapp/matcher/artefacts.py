@@ -218,18 +218,18 @@ def find(original: str, normal: str | None = None, official: Official | None = N
         if free(match.span()):
             found.append(Artefact("account", original[match.start():match.end()], *match.span(), (ACCOUNT_NUMBER,)))
             taken.append(match.span())
-    for match in _SERVICE_NUMBER.finditer(normal):
-        if free(match.span()):
-            number = re.sub(r"[\s-]", "", match.group())
-            signals = [LISTED] if number in official.numbers else []
-            if number in official.numbers or official_voice:
-                signals.append(CAN_BE_FAKED)
-                found.append(Artefact("phone", original[match.start():match.end()], *match.span(), tuple(signals)))
-                taken.append(match.span())
     for match in _AMOUNT.finditer(normal):
         if free(match.span()):
             found.append(Artefact("amount", original[match.start():match.end()], *match.span(), (AMOUNT,)))
             taken.append(match.span())
+    for match in _SERVICE_NUMBER.finditer(normal):
+        if free(match.span()):
+            number = re.sub(r"[\s-]", "", match.group())
+            signals = [LISTED] if number in official.numbers else []
+            if number in official.numbers or (official_voice and len(number) > 3):
+                signals.append(CAN_BE_FAKED)
+                found.append(Artefact("phone", original[match.start():match.end()], *match.span(), tuple(signals)))
+                taken.append(match.span())
     asks_money_or_code = False
     for signal, pattern in _REQUESTS:
         match = pattern.search(normal)
