@@ -4,6 +4,7 @@ without JavaScript, feedback while waiting, axe clean."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, assert_no_serious_axe_violations, screenshot
 
@@ -74,17 +75,24 @@ def test_feedback_empty_waiting_and_too_many_requests(page, live_server):
 
     page.route("**/chat*", lambda route: slow(route) if route.request.method == "POST" else route.continue_())
     ask(page, MESSAGES["victim"])
-    page.wait_for_function("document.querySelector('.form-status').textContent.includes('正在分析')")
+    expect(status).to_contain_text("正在分析")
     assert status.is_visible()
     screenshot(page, "chat-waiting")
     release[0].continue_()
     page.locator(".bubble.bot").first.wait_for()
-    page.wait_for_function("document.querySelector('.form-status').hidden")
+    expect(status).to_be_hidden()
+
+    page.unroute("**/chat*")
+    page.route("**/chat*", lambda route: None if route.request.method == "POST" else route.continue_())  # no answer comes
+    page.evaluate("document.querySelector('form.chat-form').dataset.timeoutMs = '800'")
+    ask(page, "刷单返利")
+    expect(status).to_contain_text("网络太慢")
+    assert page.locator(".bubble.bot").count() == 1 and page.locator("#message").input_value() == "刷单返利"  # kept to try again
 
     page.unroute("**/chat*")
     page.route("**/chat*", lambda route: route.fulfill(status=429, body="too many") if route.request.method == "POST" else route.continue_())
     ask(page, "刷单返利")
-    page.wait_for_function("document.querySelector('.form-status').textContent.includes('一分钟')")
+    expect(status).to_contain_text("一分钟")
     assert page.locator(".bubble.bot").count() == 1  # nothing appended
     assert_no_serious_axe_violations(page)
 

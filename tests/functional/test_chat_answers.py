@@ -323,3 +323,8 @@ def test_the_page_answer_has_verdict_actions_then_folds_then_the_explainer(clien
     assert main < verdict < actions < fold < explainer
     assert html.count("<summary>") >= 3  # how it works, red flags, the law
     assert 'data-read="#answer-' in html and '-main"' in html  # read-aloud reads the verdict and the actions
+
+
+def test_openapi_describes_the_new_fields(client):
+    answer = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["ChatAnswer"]["properties"]
+    assert {"verdict", "actions", "signals", "role_unclear", "role_note", "channel"} <= set(answer)

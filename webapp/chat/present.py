@@ -32,7 +32,7 @@ def verdict_text(result: ChatResult) -> str | None:
         if result.role == roles.ACCOMPLICE:
             return _("What you describe is: %(title)s", title=title)
         if result.role == roles.UNCLEAR:
-            return _("This has to do with: %(title)s", title=title)
+            return _("This may be: %(title)s", title=title)
         return _("This looks like: %(title)s", title=title)
     return {
         s.SEVERAL: _("It could be one of these:"),
@@ -110,6 +110,8 @@ def signals(result: ChatResult) -> list[dict]:
         skip.add(a.SAFE_ACCOUNT)  # the police line says it already
     if a.PAY not in present_signals or result.role in (roles.ACCOMPLICE, roles.UNCLEAR):
         skip.add(a.AMOUNT)  # an amount matters when they want the person's money
+    if result.urgent:
+        skip.add(a.PAY)  # "stop before you pay" is too late; the emergency steps say what to do
     items = []
     for artefact in result.findings.artefacts:
         for signal in artefact.signals:
@@ -128,6 +130,8 @@ def signals(result: ChatResult) -> list[dict]:
 
 
 def actions(result: ChatResult) -> list[str]:
+    if result.urgent:
+        return []  # the emergency steps are the actions
     advice = channel_advice(result.channel)
     return ([advice] if advice else []) + list(result.actions)
 

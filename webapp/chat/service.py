@@ -143,8 +143,9 @@ def _law_points(catalog: Catalog, content: ChatContent, ids: tuple[str, ...], la
     """Plain law lines for this person: what protects a victim first, then what the scammer faces;
     for an accomplice, what they would face; for an unclear role, one of each."""
     protects = [i for i in ids if i in content.plain_law and content.plain_law[i].protects]
-    if "atfl-20" in content.plain_law and "atfl-20" not in protects:
-        protects.insert(0, "atfl-20")  # stop-payment and freezing: every victim should know it
+    for plain in content.plain_law.values():
+        if plain.every_victim and plain.id not in protects:
+            protects.insert(0, plain.id)  # stop-payment and freezing: every victim should know it
     acts = [i for i in ids if i in content.plain_law and not content.plain_law[i].protects]
     if stance == roles.ACCOMPLICE:
         chosen = [(i, "you") for i in acts[:4]]

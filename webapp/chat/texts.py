@@ -28,6 +28,7 @@ class _Text(_Frozen):
 
 class _PlainRef(_Frozen):
     protects: bool = False
+    every_victim: bool = False
     title: _Text
     means: _Text
 
@@ -61,6 +62,7 @@ class _Contacts(_Frozen):
 class PlainLaw:
     id: str
     protects: bool  # helps a person who was scammed: stop-payment, freezing, recovery, reporting
+    every_victim: bool  # shown to every victim (stop-payment and freezing)
     title: Mapping[str, str]  # by locale tag
     means: Mapping[str, str]
 
@@ -97,7 +99,7 @@ def load_chat_content(content_dir: str | Path, catalog: Catalog) -> ChatContent:
         raise ContentError([Problem("official-contacts.yaml", n, "not a hotline in law.yaml") for n in missing])
     s2t = opencc.OpenCC("s2tw")
     plain = {
-        ref_id: PlainLaw(ref_id, ref.protects, _locales(ref.title, s2t), _locales(ref.means, s2t))
+        ref_id: PlainLaw(ref_id, ref.protects, ref.every_victim, _locales(ref.title, s2t), _locales(ref.means, s2t))
         for ref_id, ref in law.refs.items()
     }
     official = Official(

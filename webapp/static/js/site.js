@@ -32,8 +32,6 @@
 
   // The chat form becomes a conversation on one page: the server renders each exchange as HTML.
   // While waiting it says so in words; an empty question, a timeout or "too many requests" get a message.
-  var CHAT_TIMEOUT_MS = 25000;
-
   function setUpChat() {
     var form = document.querySelector("form.chat-form");
     var conversation = document.getElementById("conversation");
@@ -70,7 +68,7 @@
       say(form.dataset.waiting, "waiting");
       var controller = window.AbortController ? new AbortController() : null;
       var timedOut = false;
-      var timer = setTimeout(function () { timedOut = true; if (controller) controller.abort(); }, CHAT_TIMEOUT_MS);
+      var timer = setTimeout(function () { timedOut = true; if (controller) controller.abort(); }, Number(form.dataset.timeoutMs) || 25000);
       var options = { method: "POST", body: data, headers: { "X-Fragment": "1" }, credentials: "same-origin" };
       if (controller) options.signal = controller.signal;
       fetch(form.action, options)
