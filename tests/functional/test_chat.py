@@ -62,7 +62,8 @@ def test_greeting_gets_a_friendly_reply(client):
 def test_questions_about_reporting_and_ordinary_notices_get_a_useful_reply(client, message, expected):
     data = ask(client, message).get_json()
     assert data["matches"] == [] and expected in data["reply"]
-    assert "96110" in data["notice"]  # still: no match does not mean safe
+    hotlines = [line["number"] for line in data.get("emergency", {}).get("hotlines", [])]
+    assert "96110" in data["notice"] or "96110" in hotlines  # the anti-fraud line is always there
 
 
 def test_english_question_gets_an_english_answer(client):

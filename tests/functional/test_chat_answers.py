@@ -285,8 +285,7 @@ def test_i_was_scammed_gets_the_complete_emergency_answer(client):
         assert data["urgent"] is True and data["verdict"]["kind"] == "help", message
         assert len(data["emergency"]["steps"]) >= 4
         body = " ".join(strings(data))
-        assert "帮不上" not in body and "can't help" not in body
-        assert "reply" not in data
+        assert "帮不上" not in body and "can't help" not in body  # a "how to report" reply may stay: it helps
 
 
 def test_can_i_click_this_link_is_analysed_as_a_message(client):
