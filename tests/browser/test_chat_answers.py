@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, assert_no_serious_axe_violations, screenshot
+from tests.browser.helpers import PHONE, assert_no_serious_axe_violations, screenshot
 
 MESSAGES = {
     "victim": "有个自称警察的人说我涉嫌洗钱，让我把钱转到安全账户",

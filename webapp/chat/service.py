@@ -10,17 +10,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask import Flask
-
 from ..catalog import Catalog
 from ..catalog.model import Hotline
 from ..matcher import Analysis, Matcher, TypeDoc, normalise, redact
 from ..matcher import artefacts
 from ..matcher.normalise import is_chinese
-from ..matcher.words import prepare as prepare_words
 from ..matcher.words import whole_words
 from . import role as roles
-from .texts import ChatContent, load_chat_content
+from .texts import ChatContent
 
 log = logging.getLogger("webapp.chat")
 MAX_MESSAGE = 2000
@@ -60,13 +57,6 @@ def build_matcher(catalog: Catalog) -> Matcher:
         docs.append(TypeDoc(slug, scam_type.role, tuple(phrases), tuple(keywords)))
     benign = {name: intent.phrases for name, intent in catalog.chat.intents.items()}
     return Matcher(docs, benign)
-
-
-def init_app(app: Flask) -> None:
-    catalog = app.extensions["catalog"]
-    app.extensions["matcher"] = build_matcher(catalog)
-    app.extensions["chat_content"] = load_chat_content(app.config["CONTENT_DIR"], catalog)
-    prepare_words()
 
 
 def answer_language(message: str, normal: str, requested: str | None, page_locale: str) -> str:
