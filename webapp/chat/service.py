@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 
 from flask import Flask, current_app
 
 from ..catalog import Catalog, get_catalog
-from ..matcher import Analysis, Matcher, TypeDoc, normalise, redact
+from ..matcher import Analysis, Matcher, normalise, redact
 from ..matcher.normalise import is_chinese
 
 log = logging.getLogger("webapp.chat")
@@ -16,23 +17,14 @@ MAX_MESSAGE = 2000
 LANGS = ("zh-Hans", "zh-Hant", "en")
 
 
-def build_matcher(catalog: Catalog) -> Matcher:
-    docs = []
-    for slug, scam_type in catalog.types.items():
-        phrases: list[str] = []
-        keywords: list[str] = []
-        for locale in ("zh-Hans", "en"):
-            explainer = catalog.explainer(slug, locale)
-            phrases += [*explainer.phrases, explainer.title, *explainer.red_flags]
-            keywords += explainer.keywords
-        phrases += [scam_type.name.zh_Hans, scam_type.name.en]
-        docs.append(TypeDoc(slug, scam_type.role, tuple(phrases), tuple(keywords)))
-    benign = {name: intent.phrases for name, intent in catalog.chat.intents.items()}
-    return Matcher(docs, benign)
+def build_matcher(catalog: Catalog, cache_dir: str | None = None) -> Matcher:
+    """The matcher, learned from everything content/ teaches it (webapp/matcher/training.py)."""
+    return Matcher.from_catalog(catalog, cache_dir=cache_dir)
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["matcher"] = build_matcher(app.extensions["catalog"])
+    cache = os.path.join(app.instance_path, "matcher")  # the fitted model, keyed by a hash of its texts
+    app.extensions["matcher"] = build_matcher(app.extensions["catalog"], cache_dir=cache)
 
 
 def answer_language(message: str, requested: str | None, page_locale: str) -> str:

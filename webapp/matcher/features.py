@@ -84,3 +84,7 @@ def features(text: str) -> Iterator[Feature]:
 
 def weight_of(feature: str) -> float:
     return WEIGHTS[feature.partition(":")[0]]
+
+
+def kind_of(feature: str) -> str:
+    return feature.partition(":")[0]
