@@ -139,7 +139,7 @@ class Matcher:
                     matches.append(Match(slug, round(p * p_scam, 3), self._why(text, spans)))
         role = self.roles[matches[0].slug] if matches else None
         urgent = urgency.urgent and bool(matches or p_scam >= self.URGENT_SCAM or _SCAM_WORDS.search(normal))
-        if role == "accomplice" and "threat" not in urgency.reasons:
+        if role == "accomplice" and not hedged and not {"threat", "detention"} & set(urgency.reasons):
             urgent = False  # they get the legal consequences and what to do, first
         intent = None if matches else self.ranker.intent(vector)
         return Analysis(

@@ -94,7 +94,7 @@ class Ranker:
         odds = np.exp(margins - margins.max())
         probabilities = odds / odds.sum()
         order = np.argsort(-probabilities)
-        return [(self.types[i], float(probabilities[i])) for i in order]
+        return [(str(self.types[i]), float(probabilities[i])) for i in order]
 
     def intent(self, vector) -> str | None:
         if self.intent_model is None:
