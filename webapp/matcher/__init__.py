@@ -27,7 +27,7 @@ from .training import Example, examples, roles
 from .urgency import assess
 
 __all__ = ["Analysis", "Example", "Match", "Matcher", "TypeDoc", "normalise", "redact"]
-MODEL_VERSION = "ranker-1"  # bump when features or the model change: cached models are then rebuilt
+MODEL_VERSION = "ranker-2"  # bump when features or the model change: cached models are then rebuilt
 
 _SCAM_WORDS = re.compile(r"骗|诈|scam|fraud|cheat|conned|swindl")
 
@@ -63,7 +63,7 @@ class Analysis:
 class Matcher:
     SCAM = 0.65  # stage 1: P(scam) needed to answer with scam types (chosen on held-out folds and the dev set)
     SURE = 0.3  # stage 2: P(type | scam) of the best type to answer with it; below, a hedged top 3
-    RUNNER_UP = 0.1  # a second or third match needs at least this P(type | scam)
+    RUNNER_UP = 0.03  # a second or third match needs at least this P(type | scam)
     URGENT_SCAM = 0.3  # urgency counts with this P(scam), or a match, or words for a scam
 
     def __init__(self, docs: Sequence[TypeDoc], benign: Mapping[str, Sequence[str]] | None = None,

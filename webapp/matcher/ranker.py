@@ -28,9 +28,14 @@ from threadpoolctl import threadpool_limits
 from .features import Feature, features, kind_of
 from .pairs import pair_features
 
-# How much each kind of feature counts, relative to the others (after TF-IDF).
-KIND_WEIGHTS = {"c2": 0.8, "c3": 1.0, "c4": 1.0, "py": 0.5, "j": 1.2, "w": 1.2, "w2": 0.8, "sig": 0.6,
-                "id": 0.7, "req": 0.7, "pair": 1.0}
+# Features in blocks, each TF-IDF weighted and normalised on its own, then weighted: so the many character
+# n-grams do not drown the few words, and the few identity x request pairs still count.
+BLOCKS = {
+    "chars": (("c1", "c2", "c3", "c4"), 1.0),
+    "words": (("j", "w", "w2"), 1.0),
+    "sound": (("py",), 0.3),
+    "pairs": (("sig", "id", "req", "pair"), 0.5),
+}
 
 
 @lru_cache(maxsize=32768)
@@ -43,14 +48,32 @@ def tokens(text: str) -> tuple[str, ...]:
     return tuple(f for f, _, _ in located(text))
 
 
-def _identity(doc):
-    return doc
+_BLOCK_OF = {kind: index for index, (kinds, _) in enumerate(BLOCKS.values()) for kind in kinds}
+
+
+@lru_cache(maxsize=32768)
+def blocked(text: str) -> tuple[tuple[str, ...], ...]:
+    """The features of normalised text, one tuple per block."""
+    parts: list[list[str]] = [[] for _ in BLOCKS]
+    for feature in tokens(text):
+        parts[_BLOCK_OF[kind_of(feature)]].append(feature)
+    return tuple(tuple(part) for part in parts)
+
+
+class _Block:
+    """An analyzer taking one block of `blocked` features (picklable, unlike a lambda)."""
+
+    def __init__(self, index: int):
+        self.index = index
+
+    def __call__(self, doc: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+        return doc[self.index]
 
 
 class Ranker:
     C_SCAM = 16.0  # inverse regularisation of stage 1
     C_TYPE = 8.0  # of stage 2
-    C_INTENT = 4.0
+    C_INTENT = 0.5
     C_SVM = 0.5
     TEMPERATURE = 4.0  # softmax over the SVM's margins
 
@@ -61,17 +84,22 @@ class Ranker:
 
     def _fit(self, examples: Sequence[tuple[str, str]], benign_labels: frozenset[str] | set[str]) -> None:
         labels = [label for label, _ in examples]
-        docs = [tokens(text) for _, text in examples]
-        self.vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float64)
-        matrix = self.vectorizer.fit_transform(docs)
-        vocabulary = self.vectorizer.vocabulary_
-        scale = np.ones(len(vocabulary))
-        for feature, column in vocabulary.items():
-            scale[column] = KIND_WEIGHTS.get(kind_of(feature), 1.0)
-        self.scale = sparse.diags(scale)
-        matrix = (matrix @ self.scale).tocsr()
+        docs = [blocked(text) for _, text in examples]
+        self.blocks = []
+        parts = []
+        for index, (_, weight) in enumerate(BLOCKS.values()):
+            vectorizer = TfidfVectorizer(analyzer=_Block(index), sublinear_tf=True, dtype=np.float64)
+            parts.append(vectorizer.fit_transform(docs) * weight)
+            self.blocks.append((vectorizer, weight))
+        matrix = sparse.hstack(parts).tocsr()
+        self.columns = {}  # feature -> column of the whole matrix
+        offset = 0
+        for vectorizer, _ in self.blocks:
+            for feature, column in vectorizer.vocabulary_.items():
+                self.columns[feature] = offset + column
+            offset += len(vectorizer.vocabulary_)
         scam = np.array([label not in benign_labels for label in labels])
-        self.scam_model = LogisticRegression(C=self.C_SCAM, class_weight="balanced", max_iter=300)
+        self.scam_model = LogisticRegression(C=self.C_SCAM, class_weight="balanced", solver="liblinear")
         self.scam_model.fit(matrix, scam)
         self.type_model = LinearSVC(C=self.C_SVM)
         self.type_model.fit(matrix[scam], np.array(labels)[scam])
@@ -79,12 +107,13 @@ class Ranker:
         benign = ~scam
         self.intent_model = None
         if len({label for label, s in zip(labels, scam) if not s}) >= 2:
-            self.intent_model = LogisticRegression(C=self.C_INTENT, max_iter=300)
+            self.intent_model = LinearSVC(C=self.C_INTENT)
             self.intent_model.fit(matrix[benign], np.array(labels)[benign])
         self._type_coef = self.type_model.coef_ - self.type_model.coef_.mean(axis=0)
 
     def vector(self, text: str):
-        return self.vectorizer.transform([tokens(text)]) @ self.scale
+        doc = [blocked(text)]
+        return sparse.hstack([vectorizer.transform(doc) * weight for vectorizer, weight in self.blocks]).tocsr()
 
     def scam_probability(self, vector) -> float:
         return float(self.scam_model.predict_proba(vector)[0, 1])
@@ -105,10 +134,9 @@ class Ranker:
         """Where in normalised text the features that speak most for `slug` are (for `why`)."""
         row = self.types.index(slug)
         coef = self._type_coef[row]
-        vocabulary = self.vectorizer.vocabulary_
+        vocabulary = self.columns
         gain: dict[str, float] = {}
-        vec = vector.tocsr()
-        values = dict(zip(vec.indices, vec.data))
+        values = dict(zip(vector.indices, vector.data))
         for feature, _, _ in located(text):
             if kind_of(feature) in ("py", "sig", "id", "req", "pair"):
                 continue
