@@ -255,13 +255,13 @@ class _Loader:
             }),
         )
 
-    def training(self, types: dict[str, ScamType]) -> Training:
+    def training(self, types: dict[str, ScamType], intents: set[str]) -> Training:
         """content/training/: scam scripts and benign look-alikes by type, and the labelled urgency set."""
         folder = self.content_dir / "training"
         if not folder.is_dir():
             return Training()
         scripts = self.register_texts(folder / "scripts.yaml", set(types))
-        benign = self.register_texts(folder / "benign.yaml", set(types) | {"marketing", "everyday"})
+        benign = self.register_texts(folder / "benign.yaml", set(types) | {"marketing", "everyday"} | intents)
         urgency: list[UrgencyCase] = []
         path = folder / "urgency.yaml"
         data = self.read_yaml(path)
@@ -291,7 +291,7 @@ class _Loader:
         seen: set[str] = set()
         for label, item in data.items():
             if label not in labels:
-                self.problem(path, str(label), f"unknown key {label!r}: a scam slug{' or marketing, everyday' if 'marketing' in labels else ''}")
+                self.problem(path, str(label), f"unknown key {label!r}: a scam slug{', marketing, everyday or a chat intent' if 'marketing' in labels else ''}")
                 continue
             entry = self.validate(RegisterTexts, item, path, prefix=str(label))
             if entry is None:
@@ -390,7 +390,7 @@ def load_catalog(content_dir: str | Path, quiz_dir: str | Path) -> Catalog:
     explainers = loader.explainers(types, law)
     quizzes = loader.quizzes(types)
     chat = loader.chat()
-    training = loader.training(types)
+    training = loader.training(types, set(chat.intents) if chat else set())
     if loader.problems:
         raise ContentError(loader.problems)
     return Catalog(

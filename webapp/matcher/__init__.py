@@ -61,7 +61,7 @@ class Analysis:
 
 
 class Matcher:
-    SCAM = 0.65  # stage 1: P(scam) needed to answer with scam types (chosen on held-out folds and the dev set)
+    SCAM = 0.78  # stage 1: P(scam) needed to answer with scam types (chosen on held-out folds and the dev set)
     SURE = 0.3  # stage 2: P(type | scam) of the best type to answer with it; below, a hedged top 3
     RUNNER_UP = 0.03  # a second or third match needs at least this P(type | scam)
     URGENT_SCAM = 0.3  # urgency counts with this P(scam), or a match, or words for a scam

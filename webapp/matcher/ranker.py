@@ -71,7 +71,7 @@ class _Block:
 
 
 class Ranker:
-    C_SCAM = 16.0  # inverse regularisation of stage 1
+    C_SCAM = 64.0  # inverse regularisation of stage 1
     C_TYPE = 8.0  # of stage 2
     C_INTENT = 0.5
     C_SVM = 0.5

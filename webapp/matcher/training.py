@@ -1,7 +1,8 @@
 """What the matcher learns from, read from a content catalog (duck-typed: no import of the catalog package).
 
 Every example is labelled with a scam slug or, for what is not a scam, "~" and the small-talk intent
-whose reply fits (benign look-alikes and marketing answer with "~notice"). `held_out` examples are the
+whose reply fits (benign look-alikes and marketing answer with "~notice"; benign.yaml may also add texts
+to a chat intent by its name). `held_out` examples are the
 ones a benchmark may leave out and ask: explainer phrases, scam scripts, benign texts, intent phrases;
 titles, red flags, names and keywords are always learned.
 """
@@ -38,7 +39,9 @@ def examples(catalog) -> list[Example]:
     training = getattr(catalog, "training", None)
     if training is not None:
         found += [Example(t.label, t.text, t.lang, t.register, t.label, True) for t in training.scripts]
-        found += [Example("~notice", t.text, t.lang, t.register, t.label, True) for t in training.benign]
+        intents = set(catalog.chat.intents)
+        found += [Example(f"~{t.label}" if t.label in intents else "~notice", t.text, t.lang, t.register, t.label, True)
+                  for t in training.benign]
     return found
 
 
