@@ -27,9 +27,12 @@ from .training import Example, examples, roles
 from .urgency import assess
 
 __all__ = ["Analysis", "Example", "Match", "Matcher", "TypeDoc", "normalise", "redact"]
-MODEL_VERSION = "ranker-2"  # bump when features or the model change: cached models are then rebuilt
+MODEL_VERSION = "ranker-3"  # bump when features or the model change: cached models are then rebuilt
 
 _SCAM_WORDS = re.compile(r"骗|诈|scam|fraud|cheat|conned|swindl")
+# The person says they were scammed: clearly a scam, whatever the type (then a hedged top 3).
+_SCAMMED = re.compile(r"(?<![不没防别免怕])(被骗|被诈骗|受骗)(了|走)|骗了我|上当了|\bi(?: was|'ve been| have been| got| just got) "
+                      r"(?:scammed|conned|cheated|defrauded)")
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,7 @@ class Matcher:
         p_scam = self.ranker.scam_probability(vector)
         matches: list[Match] = []
         hedged = False
-        if p_scam >= self.SCAM:
+        if p_scam >= self.SCAM or (p_scam >= self.URGENT_SCAM and _SCAMMED.search(normal)):
             ranked = self.ranker.type_probabilities(vector)
             hedged = ranked[0][1] < self.SURE
             for rank, (slug, p) in enumerate(ranked[:3]):

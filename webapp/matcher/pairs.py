@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 # Normalised text: Simplified Chinese, lower case (see normalise.py).
 IDENTITIES = {
-    "relative": r"儿子|女儿|孙子|孙女|外孙|老公|老婆|妈妈|爸爸|我妈|我爸|俺妈|俺爸|亲戚|侄子|外甥|闺女|儿媳|女婿|表哥|表姐|表弟|表妹|"
+    "relative": r"(?:^|[,.!?\s，。！？])(?:妈|爸|奶奶|爷爷|姥姥|姥爷|外婆|外公)(?=[,.!?\s，。！？]|$)|儿子|女儿|孙子|孙女|外孙|老公|老婆|妈妈|爸爸|我妈|我爸|俺妈|俺爸|亲戚|侄子|外甥|闺女|儿媳|女婿|表哥|表姐|表弟|表妹|"
                 r"堂哥|堂弟|我哥|我姐|我弟|我妹|舅舅|姨妈|小姨|叔叔|家人|家里人|\b(?:mum|mom|dad|son|daughter|grandson|granddaughter|"
                 r"nephew|niece|husband|wife|grandma|grandpa|family)\b",
     "boss": r"领导|老板|总经理|经理|主管|上司|局长|校长|书记|主任|厂长|包工头|董事长|[王李张刘陈杨赵黄周吴徐孙马胡朱郭何林高罗]总(?![部是共之结额])|"
@@ -31,7 +31,7 @@ IDENTITIES = {
     "game": r"游戏|装备|皮肤|账号交易|代练|\b(?:game|gaming|skin|steam)\b",
 }
 REQUESTS = {
-    "transfer": r"转账|汇款|打款|转钱|转给|转到|打钱|汇到|过数|转过去|\b(?:transfer|wire|send (?:me |him |her )?money)\b",
+    "transfer": r"转账|汇款|打款|转钱|转给|转到|打钱|汇到|过数|转过去|转[^,.，。]{0,6}(?:给|到)|(?:给|帮)我转|\b(?:transfer|wire|send (?:me |him |her )?money)\b",
     "fee": r"保证金|手续费|解冻费|押金|定金|激活费|服务费|工本费|公证费|税费|会员费|培训费|资料费|认证费|保险费|\b(?:fee|deposit|charge)s?\b",
     "code": r"验证码|动态码|校验码|短信码|\b(?:code|otp|pin)\b",
     "lend": r"出租|出借|租用|收购|卖卡|借用|租你|借你的|你的银行卡|你的账户|你的微信|收款码|电话卡|手机卡|\b(?:lend|rent|sell) (?:your|my)\b",
