@@ -64,6 +64,15 @@ def test_a_relatives_new_number_is_impersonation_not_deepfake_unless_voice_or_ai
     "村委会通知种粮补贴发了，我去信用社查了，钱在一卡通上",
     "老板在办公室当面让我把货款转给供应商，走了公司审批流程",
 ])
+def test_saying_one_was_not_scammed_is_not_saying_one_was():
+    from webapp.matcher import _SCAMMED
+
+    assert _SCAMMED.search(normalise("我被骗了三万"))
+    assert _SCAMMED.search(normalise("I was scammed out of my savings"))
+    assert not _SCAMMED.search(normalise("怎样才能不被骗了"))
+    assert not _SCAMMED.search(normalise("教爸妈防被骗了解一下"))
+
+
 def test_benign_look_alikes_are_not_scams(matcher, text):
     analysis = matcher.analyse(text)
     assert analysis.matches == ()
@@ -85,9 +94,9 @@ def test_pasted_scripts_of_the_weakest_types_match(matcher, text, slug):
 
 
 def test_a_clear_scam_of_unclear_type_gets_a_hedged_top_three(matcher):
-    analysis = matcher.analyse("我被骗了，钱没了，怎么办")
-    assert analysis.scam_probability >= Matcher.SCAM
+    analysis = matcher.analyse("我被骗了，钱没了，怎么办")  # says it was a scam, says nothing of which
     assert analysis.hedged and len(analysis.matches) == 3
+    assert analysis.urgent
     ranked = matcher.ranker.type_probabilities(matcher.ranker.vector(normalise("我被骗了，钱没了，怎么办")))
     assert ranked[0][1] < Matcher.SURE  # no type is sure: that is what hedging means
 
@@ -216,5 +225,4 @@ def test_held_out_content_stays_above_a_floor(catalog):
     top1 = sum(bool(got[e]) and got[e][0] == e.label for e in fraud) / len(fraud)
     top3 = sum(e.label in got[e][:3] for e in fraud) / len(fraud)
     rejection = sum(not got[e] for e in benign) / len(benign)
-    assert (top1, top3, rejection) >= (0.78, 0.88, 0.70)
-    assert top1 >= 0.78 and top3 >= 0.88 and rejection >= 0.70
+    assert top1 >= 0.78 and top3 >= 0.88 and rejection >= 0.80, (top1, top3, rejection)

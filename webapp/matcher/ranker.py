@@ -77,7 +77,7 @@ class Ranker:
     C_SCAM = 64.0  # inverse regularisation of stage 1
     C_SVM = 0.5  # of stage 2
     C_INTENT = 0.5
-    TEMPERATURE = 2.0  # softmax over the SVM's margins (set by hand: it moves only hedging and runners-up)
+    TEMPERATURE = 2.0  # softmax over the SVM's margins (from held-out folds; it moves only hedging and runners-up)
 
     def __init__(self, examples: Sequence[tuple[str, str]], benign_labels: frozenset[str] | set[str]):
         """examples: (label, normalised text); a label in `benign_labels` is not a scam."""
