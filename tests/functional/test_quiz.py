@@ -130,6 +130,28 @@ def test_choice_out_of_range_is_refused(client, run, choice):
     assert response.status_code == 400
 
 
+def test_each_refused_choice_says_what_is_wrong(client, catalog):
+    """One code, one meaning: two answers to a one-answer question ask for one answer; a number that is
+    no choice says so; nothing chosen asks for a choice (the page shows the code and its own words)."""
+    quiz = next(q for q in catalog.quizzes.values() if any(x.kind != "multiple" for x in q.questions))
+    cases = (
+        (["0", "1"], "one_choice", "Choose one answer for this question."),
+        (["9"], "bad_choice", "That answer is not one of the choices."),
+        ([], "no_choice", "Please choose an answer."),
+    )
+    for choices, code, words in cases:
+        token = start(client, quiz.id)
+        question, _ = current_question(client, quiz, token)
+        while question.kind == "multiple":  # the run's first question: draw again until it takes one answer
+            token = start(client, quiz.id)
+            question, _ = current_question(client, quiz, token)
+        response = client.post("/quiz/answer?lang=en", data={"s": token, "question": question.id, "choice": choices})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert f'data-code="{code}"' in html and words in html, code
+        assert "Back to the quizzes" in html
+
+
 def test_replayed_answer_is_refused_and_changes_nothing(client, run):
     quiz, token, question = run
     first = answer(client, token, question, sorted(question.answer))

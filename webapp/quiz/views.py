@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from ..catalog import get_catalog
 from ..i18n import current_tag
 from . import scoring, service
-from .service import PROGRESS_COOKIE, QuizError
+from .service import PROGRESS_COOKIE
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
 api = Blueprint("quiz_api", __name__, url_prefix="/api/v1")
@@ -17,24 +17,6 @@ ONE_YEAR = 365 * 24 * 3600
 
 def level_names() -> dict[str, str]:
     return {"beginner": _("Anti-fraud beginner"), "expert": _("Anti-fraud expert"), "guardian": _("Anti-fraud guardian")}
-
-
-def error_messages() -> dict[str, str]:
-    return {
-        "missing_run": _("This quiz run is missing. Please start the quiz again."),
-        "bad_run": _("This quiz run is not valid. Please start the quiz again."),
-        "bad_choice": _("That answer is not one of the choices."),
-        "no_choice": _("Please choose an answer."),
-        "finished": _("This quiz is already finished."),
-        "wrong_question": _("That is not the current question of this quiz run."),
-        "replayed": _("This question was already answered. Your score has not changed."),
-    }
-
-
-@bp.errorhandler(QuizError)
-def quiz_error(error: QuizError):
-    message = error_messages().get(error.code, str(error))
-    return render_template("quiz/error.html", message=message, code=error.code), 400
 
 
 def load_run():
@@ -91,11 +73,7 @@ def feedback():
 
 def summary(run, quiz) -> dict:
     catalog = get_catalog()
-    wrong_slugs = []
-    for step in run.steps:
-        slug = quiz.question(step.question_id).slug
-        if not step.correct and slug not in wrong_slugs:
-            wrong_slugs.append(slug)
+    wrong_slugs = scoring.missed_slugs((quiz.question(step.question_id).slug, step.correct) for step in run.steps)
     return {
         "level": scoring.run_level(run.right, len(run.steps)),
         "review": [catalog.explainer(slug, current_tag()) for slug in wrong_slugs],
