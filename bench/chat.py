@@ -262,7 +262,7 @@ def main(argv=None):
     print(f"build: matcher fitted {fitted:.2f} s, from cache {cached:.2f} s (target <= 2 s); baseline {baseline_seconds:.2f} s")
     ours = matcher_verdict(matcher)
     ours("warm up"), baseline("warm up")
-    print(f"thresholds: P(scam) >= {Matcher.SCAM}, sure type P(type|scam) >= {Matcher.SURE} (else hedged top 3), "
+    print(f"thresholds: P(scam) >= {Matcher.SCAM}, sure type P(type|scam) >= {Matcher.SURE} or {Matcher.LEAD}x the second (else hedged top 3), "
           f"runner-up >= {Matcher.RUNNER_UP}")
     dev = dev_set(rows, ours, baseline, not args.no_misses)
     if args.held_out:

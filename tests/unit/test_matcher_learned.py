@@ -103,7 +103,7 @@ def test_a_clear_scam_of_unclear_type_gets_a_hedged_top_three(matcher):
 
 def test_match_scores_are_probabilities_and_slugs_plain_strings(matcher):
     analysis = matcher.analyse("有人出钱收购银行卡和电话卡")
-    assert analysis.matches and type(analysis.matches[0].slug) is str
+    assert analysis.matches and type(analysis.matches[0].slug) is str and type(analysis.matches[0].score) is float
     assert all(0 < m.score <= 1 for m in analysis.matches)
     assert analysis.matches[0].score <= analysis.scam_probability
 

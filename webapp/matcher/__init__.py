@@ -27,7 +27,7 @@ from .training import Example, examples, roles
 from .urgency import assess
 
 __all__ = ["Analysis", "Example", "Match", "Matcher", "TypeDoc", "normalise", "redact"]
-MODEL_VERSION = "ranker-3"  # bump when features or the model change: cached models are then rebuilt
+MODEL_VERSION = "ranker-4"  # bump when features or the model change: cached models are then rebuilt
 
 _SCAM_WORDS = re.compile(r"骗|诈|scam|fraud|cheat|conned|swindl")
 # The person says they were scammed: clearly a scam, whatever the type (then a hedged top 3).
@@ -65,7 +65,8 @@ class Analysis:
 
 class Matcher:
     SCAM = 0.78  # stage 1: P(scam) needed to answer with scam types (chosen on held-out folds and the dev set)
-    SURE = 0.3  # stage 2: P(type | scam) of the best type to answer with it; below, a hedged top 3
+    SURE = 0.3  # stage 2: the best type is sure with this P(type | scam),
+    LEAD = 2.0  # or this many times the second's; else a hedged top 3
     RUNNER_UP = 0.03  # a second or third match needs at least this P(type | scam)
     URGENT_SCAM = 0.3  # urgency counts with this P(scam), or a match, or words for a scam
 
@@ -133,21 +134,25 @@ class Matcher:
         p_scam = self.ranker.scam_probability(vector)
         matches: list[Match] = []
         hedged = False
+        victim_best = 0.0  # the likeliest type in which the person is the victim
         if p_scam >= self.SCAM or (p_scam >= self.URGENT_SCAM and _SCAMMED.search(normal)):
             ranked = self.ranker.type_probabilities(vector)
-            hedged = ranked[0][1] < self.SURE
+            best, second = ranked[0][1], ranked[1][1] if len(ranked) > 1 else 0.0
+            hedged = best < self.SURE and best < self.LEAD * second
+            victim_best = max((p for slug, p in ranked if self.roles.get(slug) != "accomplice"), default=0.0)
             for rank, (slug, p) in enumerate(ranked[:3]):
                 if rank == 0 or hedged or p >= self.RUNNER_UP:
                     spans = self.ranker.spans(normal, slug, vector)
-                    matches.append(Match(slug, round(p * p_scam, 3), self._why(text, spans)))
+                    matches.append(Match(slug, round(float(p * p_scam), 3), self._why(text, spans)))
         role = self.roles[matches[0].slug] if matches else None
         urgent = urgency.urgent and bool(matches or p_scam >= self.URGENT_SCAM or _SCAM_WORDS.search(normal))
-        if role == "accomplice" and not hedged and not {"threat", "detention"} & set(urgency.reasons):
-            urgent = False  # they get the legal consequences and what to do, first
+        if (role == "accomplice" and matches[0].score >= self.LEAD * victim_best * p_scam
+                and not {"threat", "detention"} & set(urgency.reasons)):
+            urgent = False  # clearly drawn in as an accomplice: the legal consequences and what to do, first
         intent = None if matches else self.ranker.intent(vector)
         return Analysis(
             matches=tuple(matches), urgent=urgent, urgency_reasons=urgency.reasons if urgent else (),
-            role=role, intent=intent[1:] if intent else None, scam_probability=round(p_scam, 3), hedged=hedged,
+            role=role, intent=intent[1:] if intent else None, scam_probability=round(float(p_scam), 3), hedged=hedged,
         )
 
     @staticmethod
