@@ -14,7 +14,10 @@ import opencc
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .model import Catalog, ChatTexts, Explainer, Intent, Hotline, LawRef, Question, Quiz, ScamType
+from .model import (
+    Catalog, ChatTexts, Explainer, Hotline, Intent, LawRef, Question, Quiz, ScamType, Training, TrainingText,
+    UrgencyCase,
+)
 from .schema import (
     AUTHORED_LOCALES,
     LOCALES,
@@ -24,8 +27,10 @@ from .schema import (
     ExplainerFile,
     LawFile,
     QuizFile,
+    RegisterTexts,
     ScamTypeFile,
     Text,
+    UrgencyCaseFile,
 )
 
 TRUE_FALSE = {"zh-Hans": ("对", "错"), "en": ("True", "False")}
@@ -252,6 +257,57 @@ class _Loader:
             }),
         )
 
+    def training(self, types: dict[str, ScamType], intents: set[str]) -> Training:
+        """content/training/: scam scripts and benign look-alikes by type, and the labelled urgency set."""
+        folder = self.content_dir / "training"
+        if not folder.is_dir():
+            return Training()
+        scripts = self.register_texts(folder / "scripts.yaml", set(types))
+        benign = self.register_texts(folder / "benign.yaml", set(types) | {"marketing", "everyday"} | intents)
+        urgency: list[UrgencyCase] = []
+        path = folder / "urgency.yaml"
+        data = self.read_yaml(path)
+        if data is not None and not isinstance(data, list):
+            self.problem(path, "(top)", "must be a list of {text, urgent, lang, register, family}")
+        seen: set[str] = set()
+        for index, item in enumerate(data if isinstance(data, list) else []):
+            case = self.validate(UrgencyCaseFile, item, path, prefix=str(index))
+            if case is None:
+                continue
+            if case.text in seen:
+                self.problem(path, f"{index}.text", "duplicate text")
+            seen.add(case.text)
+            urgency.append(UrgencyCase(case.text, case.urgent, case.lang, case.register_, case.family))
+        if urgency and {c.urgent for c in urgency} != {True, False}:
+            self.problem(path, "(top)", "needs both urgent and not urgent texts")
+        return Training(tuple(scripts), tuple(benign), tuple(urgency))
+
+    def register_texts(self, path: Path, labels: set[str]) -> list[TrainingText]:
+        data = self.read_yaml(path)
+        if data is None:
+            return []
+        if not isinstance(data, dict):
+            self.problem(path, "(top)", "must map a scam slug to its texts by register and language")
+            return []
+        texts: list[TrainingText] = []
+        seen: set[str] = set()
+        for label, item in data.items():
+            if label not in labels:
+                self.problem(path, str(label), f"unknown key {label!r}: a scam slug{', marketing, everyday or a chat intent' if 'marketing' in labels else ''}")
+                continue
+            entry = self.validate(RegisterTexts, item, path, prefix=str(label))
+            if entry is None:
+                continue
+            for register in ("pasted", "narrated"):
+                by_locale = getattr(entry, register)
+                for lang, field in (("zh-Hans", "zh_Hans"), ("zh-Hant", "zh_Hant"), ("en", "en")):
+                    for index, text in enumerate(getattr(by_locale, field)):
+                        if text in seen:
+                            self.problem(path, f"{label}.{register}.{lang}.{index}", "duplicate text")
+                        seen.add(text)
+                        texts.append(TrainingText(label, text, lang, register))
+        return texts
+
     def quizzes(self, types: dict[str, ScamType]) -> dict[str, Quiz]:
         quizzes: dict[str, Quiz] = {}
         seen_questions: dict[str, str] = {}
@@ -351,11 +407,13 @@ def load_catalog(content_dir: str | Path, quiz_dir: str | Path) -> Catalog:
     explainers = loader.explainers(types, law)
     quizzes = loader.quizzes(types)
     chat = loader.chat()
+    training = loader.training(types, set(chat.intents) if chat else set())
     if loader.problems:
         raise ContentError(loader.problems)
     return Catalog(
         types=MappingProxyType(types), explainers=MappingProxyType(explainers), law=MappingProxyType(law),
         hotlines=hotlines, quizzes=MappingProxyType(quizzes), chat=chat,
+        training=training,
     )
 
 
