@@ -13,8 +13,11 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .hant import forbidden_in, to_hant
+from .model import (
+    Catalog, ChatTexts, Explainer, Hotline, Intent, LawRef, Question, Quiz, ScamType, Training, TrainingText,
+    UrgencyCase,
+)
 from .pages import MarkdownFiles
-from .model import Catalog, ChatTexts, Explainer, Hotline, Intent, LawRef, Question, Quiz, ScamType
 from .schema import (
     AUTHORED_LOCALES,
     LOCALES,
@@ -25,12 +28,16 @@ from .schema import (
     LawFile,
     LawNoteFile,
     QuizFile,
+    RegisterTexts,
     ScamTypeFile,
     Text,
+    UrgencyCaseFile,
 )
 
 TRUE_FALSE = {"zh-Hans": ("对", "错"), "en": ("True", "False")}
 ALLOWED_TAGS = {"p", "strong", "em", "ul", "ol", "li", "blockquote", "br", "h3", "h4"}
+# The fewest questions an audience's banks hold together, so that a run of 10 rarely repeats one.
+BANK_MINIMUMS = {"elderly": 80, "students": 80, "rural": 80, "general": 60}
 
 
 @dataclass(frozen=True)
@@ -239,6 +246,57 @@ class _Loader(MarkdownFiles):
             }),
         )
 
+    def training(self, types: dict[str, ScamType], intents: set[str]) -> Training:
+        """content/training/: scam scripts and benign look-alikes by type, and the labelled urgency set."""
+        folder = self.content_dir / "training"
+        if not folder.is_dir():
+            return Training()
+        scripts = self.register_texts(folder / "scripts.yaml", set(types))
+        benign = self.register_texts(folder / "benign.yaml", set(types) | {"marketing", "everyday"} | intents)
+        urgency: list[UrgencyCase] = []
+        path = folder / "urgency.yaml"
+        data = self.read_yaml(path)
+        if data is not None and not isinstance(data, list):
+            self.problem(path, "(top)", "must be a list of {text, urgent, lang, register, family}")
+        seen: set[str] = set()
+        for index, item in enumerate(data if isinstance(data, list) else []):
+            case = self.validate(UrgencyCaseFile, item, path, prefix=str(index))
+            if case is None:
+                continue
+            if case.text in seen:
+                self.problem(path, f"{index}.text", "duplicate text")
+            seen.add(case.text)
+            urgency.append(UrgencyCase(case.text, case.urgent, case.lang, case.register_, case.family))
+        if urgency and {c.urgent for c in urgency} != {True, False}:
+            self.problem(path, "(top)", "needs both urgent and not urgent texts")
+        return Training(tuple(scripts), tuple(benign), tuple(urgency))
+
+    def register_texts(self, path: Path, labels: set[str]) -> list[TrainingText]:
+        data = self.read_yaml(path)
+        if data is None:
+            return []
+        if not isinstance(data, dict):
+            self.problem(path, "(top)", "must map a scam slug to its texts by register and language")
+            return []
+        texts: list[TrainingText] = []
+        seen: set[str] = set()
+        for label, item in data.items():
+            if label not in labels:
+                self.problem(path, str(label), f"unknown key {label!r}: a scam slug{', marketing, everyday or a chat intent' if 'marketing' in labels else ''}")
+                continue
+            entry = self.validate(RegisterTexts, item, path, prefix=str(label))
+            if entry is None:
+                continue
+            for register in ("pasted", "narrated"):
+                by_locale = getattr(entry, register)
+                for lang, field in (("zh-Hans", "zh_Hans"), ("zh-Hant", "zh_Hant"), ("en", "en")):
+                    for index, text in enumerate(getattr(by_locale, field)):
+                        if text in seen:
+                            self.problem(path, f"{label}.{register}.{lang}.{index}", "duplicate text")
+                        seen.add(text)
+                        texts.append(TrainingText(label, text, lang, register))
+        return texts
+
     def quizzes(self, types: dict[str, ScamType]) -> dict[str, Quiz]:
         quizzes: dict[str, Quiz] = {}
         seen_questions: dict[str, str] = {}
@@ -268,7 +326,22 @@ class _Loader(MarkdownFiles):
                 quiz_file.id, quiz_file.audience, self.text(quiz_file.title), self.text(quiz_file.description),
                 tuple(questions), MappingProxyType({q.id: q for q in questions}),
             )
+        self.bank_coverage(quizzes, types)
         return quizzes
+
+    def bank_coverage(self, quizzes: dict[str, Quiz], types: dict[str, ScamType]) -> None:
+        """Each audience's banks hold enough questions and every type its audience page lists."""
+        for audience, minimum in BANK_MINIMUMS.items():
+            banks = [q for q in quizzes.values() if q.audience == audience]
+            folder = self.quiz_dir / audience
+            count = sum(len(q.questions) for q in banks)
+            if count < minimum:
+                self.problem(folder, "questions", f"{count} questions in the {audience} banks; at least {minimum} needed")
+            present = {question.slug for quiz in banks for question in quiz.questions}
+            listed = [t.slug for t in sorted(types.values(), key=lambda t: t.rank) if audience in t.audiences]
+            missing = [slug for slug in listed if slug not in present]
+            if missing:
+                self.problem(folder, "questions", f"no question on {', '.join(missing)}, listed on the {audience} page")
 
     def question(self, path: Path, field: str, q, types: dict[str, ScamType]) -> Question | None:
         bad = len(self.problems)
@@ -327,13 +400,14 @@ def load_catalog(content_dir: str | Path, quiz_dir: str | Path) -> Catalog:
     explainers = loader.explainers(types, law)
     quizzes = loader.quizzes(types)
     chat = loader.chat()
+    training = loader.training(types, set(chat.intents) if chat else set())
     pages = loader.pages()
     if loader.problems:
         raise ContentError(loader.problems)
     return Catalog(
         types=MappingProxyType(types), explainers=MappingProxyType(explainers), law=MappingProxyType(law),
         hotlines=hotlines, quizzes=MappingProxyType(quizzes), chat=chat,
-        pages=MappingProxyType(pages),
+        training=training, pages=MappingProxyType(pages),
     )
 
 

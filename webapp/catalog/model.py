@@ -121,6 +121,32 @@ class ChatTexts:
 
 
 @dataclass(frozen=True)
+class TrainingText:
+    """A text that teaches the matcher (content/training/): a scam script or a benign look-alike."""
+
+    label: str  # a scam slug (scripts.yaml) or a benign key: a slug whose look-alike this is, or "marketing"
+    text: str
+    lang: str  # zh-Hans | zh-Hant | en
+    register: str  # narrated | pasted
+
+
+@dataclass(frozen=True)
+class UrgencyCase:
+    text: str
+    urgent: bool
+    lang: str
+    register: str
+    family: str  # which signal (or which trap: asked, planned, stopped, actor) the text is about
+
+
+@dataclass(frozen=True)
+class Training:
+    scripts: tuple[TrainingText, ...] = ()  # scam texts in the scammers' own words, by type
+    benign: tuple[TrainingText, ...] = ()  # the legitimate versions of each type's topic, and marketing
+    urgency: tuple[UrgencyCase, ...] = ()  # labelled: is the person in trouble right now?
+
+
+@dataclass(frozen=True)
 class Catalog:
     types: Mapping[str, ScamType]
     explainers: Mapping[tuple[str, str], Explainer]
@@ -128,6 +154,7 @@ class Catalog:
     hotlines: tuple[Hotline, ...]
     quizzes: Mapping[str, Quiz]
     chat: ChatTexts
+    training: Training = Training()
     pages: Mapping[tuple[str, str], Page] = field(default_factory=lambda: MappingProxyType({}))
 
     def page(self, name: str, locale: str) -> Page | None:

@@ -161,3 +161,34 @@ class ChatFile(Frozen):
     accomplice_intro: AuthoredText
     recovery_warning: AuthoredText
     emergency_steps: PhraseList
+
+
+# -- content/training/: texts that only teach the chatbot's matcher --------------------------------------
+Register = Literal["narrated", "pasted"]  # told in one's own words, or the message pasted as it came
+TrainingLocale = Literal["zh-Hans", "zh-Hant", "en"]
+
+
+class LocaleTexts(Frozen):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    zh_Hans: tuple[Line, ...] = Field(default=(), alias="zh-Hans")
+    zh_Hant: tuple[Line, ...] = Field(default=(), alias="zh-Hant")
+    en: tuple[Line, ...] = ()
+
+
+class RegisterTexts(Frozen):
+    """One entry of scripts.yaml or benign.yaml: texts by register and language."""
+
+    pasted: LocaleTexts = LocaleTexts()
+    narrated: LocaleTexts = LocaleTexts()
+
+
+class UrgencyCaseFile(Frozen):
+    """One labelled text of content/training/urgency.yaml."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    text: Line
+    urgent: bool
+    lang: TrainingLocale
+    register_: Register = Field(alias="register")  # `register` itself is taken (ABCMeta.register)
+    family: Annotated[str, StringConstraints(pattern=r"^[a-z-]+$", max_length=30)]
