@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import markdown
 import nh3
-import opencc
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .hant import forbidden_in, to_hant
 from .model import (
-    Catalog, ChatTexts, Explainer, Hotline, Intent, LawRef, Question, Quiz, ScamType, Training, TrainingText,
+    Catalog, ChatTexts, Explainer, Hotline, Intent, LawRef, Page, Question, Quiz, ScamType, Training, TrainingText,
     UrgencyCase,
 )
 from .schema import (
@@ -26,6 +25,8 @@ from .schema import (
     ChatFile,
     ExplainerFile,
     LawFile,
+    LawNoteFile,
+    PageFile,
     QuizFile,
     RegisterTexts,
     ScamTypeFile,
@@ -35,6 +36,8 @@ from .schema import (
 
 TRUE_FALSE = {"zh-Hans": ("对", "错"), "en": ("True", "False")}
 ALLOWED_TAGS = {"p", "strong", "em", "ul", "ol", "li", "blockquote", "br", "h3", "h4"}
+# The fewest questions an audience's banks hold together, so that a run of 10 rarely repeats one.
+BANK_MINIMUMS = {"elderly": 80, "students": 80, "rural": 80, "general": 60}
 
 
 @dataclass(frozen=True)
@@ -56,13 +59,8 @@ class ContentError(Exception):
         super().__init__("\n".join(lines))
 
 
-@lru_cache(maxsize=1)
-def _to_traditional() -> opencc.OpenCC:
-    return opencc.OpenCC("s2tw")
-
-
 def traditional(text: str) -> str:
-    return _to_traditional().convert(text)
+    return to_hant(text)
 
 
 class _Loader:
@@ -146,7 +144,55 @@ class _Loader:
                 self.text(ref.penalty) if ref.penalty else None, ref.status, group, ref.source_kind,
             )
         hotlines = tuple(Hotline(h.number, self.text(h.role), h.region) for h in law_file.hotlines)
+        notes_path = self.content_dir / "law-notes.yaml"
+        notes = self.read_yaml(notes_path) if notes_path.exists() else None
+        for law_id, item in (notes or {}).items():
+            note = self.validate(LawNoteFile, item, notes_path, prefix=str(law_id))
+            if law_id not in refs:
+                self.problem(notes_path, str(law_id), f"unknown law id {law_id!r} (not in content/law.yaml)")
+            elif note is not None:
+                refs[law_id] = replace(refs[law_id], later=self.text(note.later))
         return refs, hotlines
+
+    def pages(self) -> dict[tuple[str, str], Page]:
+        """content/pages/<name>/<locale>.md: help pages, written in zh-Hans and en, zh-Hant derived."""
+        pages: dict[tuple[str, str], Page] = {}
+        pages_dir = self.content_dir / "pages"
+        if not pages_dir.is_dir():
+            return pages
+        for folder in sorted(p for p in pages_dir.iterdir() if p.is_dir()):
+            authored: dict[str, tuple[PageFile, str]] = {}
+            for locale in AUTHORED_LOCALES:
+                path = folder / f"{locale}.md"
+                front, body = self.front_matter(path)
+                parsed = self.validate(PageFile, front, path) if front is not None else None
+                if parsed is None:
+                    continue
+                if not body.strip():
+                    self.problem(path, "(body)", "the page has no text")
+                authored[locale] = (parsed, body)
+            if "zh-Hans" in authored:
+                parsed, body = authored["zh-Hans"]
+                authored["zh-Hant"] = (parsed.model_copy(update={
+                    "title": traditional(parsed.title), "summary": traditional(parsed.summary)}), traditional(body))
+                self.check_hant(folder / "zh-Hant.md", authored["zh-Hant"])
+            for locale, (parsed, body) in authored.items():
+                html = nh3.clean(markdown.markdown(body), tags=ALLOWED_TAGS | {"h2", "a"},
+                                 attributes={"a": {"href"}}, url_schemes={"tel", "https"})
+                pages[(folder.name, locale)] = Page(folder.name, locale, parsed.title, parsed.summary, html)
+        return pages
+
+    def front_matter(self, path: Path) -> tuple[Any, str]:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            self.problem(path, "", "file is missing")
+            return None, ""
+        if not text.startswith("---\n") or "\n---" not in text[3:]:
+            self.problem(path, "", "must start with YAML front matter between two '---' lines")
+            return None, ""
+        front, _, body = text[4:].partition("\n---")
+        return self.read_yaml(path, front), body.partition("\n")[2]
 
     def explainer_file(self, path: Path, text: str | None = None) -> tuple[ExplainerFile | None, str]:
         if text is None:
@@ -192,6 +238,8 @@ class _Loader:
             if "zh-Hans" in authored and "zh-Hant" not in authored:
                 parsed, body = authored["zh-Hans"]
                 authored["zh-Hant"] = (self.to_traditional(parsed), traditional(body))
+            if "zh-Hant" in authored:
+                self.check_hant(scams_dir / slug / "zh-Hant.md", authored["zh-Hant"])
             for locale, (parsed, body) in authored.items():
                 explainers[(slug, locale)] = self.build_explainer(slug, locale, parsed, body)
         return explainers
@@ -213,6 +261,18 @@ class _Loader:
         if not body.strip():
             self.problem(path, "(body)", "the realistic case is missing")
 
+    def check_hant(self, path: Path, page: tuple[ExplainerFile | PageFile, str]) -> None:
+        """A zh-Hant page (hand-written or derived) must not use the listed mainland words or wrong characters."""
+        parsed, body = page
+        shown = ("title", "summary", "steps", "red_flags", "what_to_do", "risk")
+        texts = {name: getattr(parsed, name) for name in shown if hasattr(parsed, name)}
+        texts["(body)"] = body
+        for field, value in texts.items():
+            values = value if isinstance(value, tuple) else (value,)
+            words = sorted({w for v in values if v for w in forbidden_in(v)})
+            if words:
+                self.problem(path, field, f"zh-Hant uses {', '.join(words)} (see content/zh-hant.yaml)")
+
     @staticmethod
     def to_traditional(parsed: ExplainerFile) -> ExplainerFile:
         def convert(value: Any) -> Any:
@@ -228,10 +288,12 @@ class _Loader:
     @staticmethod
     def build_explainer(slug: str, locale: str, parsed: ExplainerFile, body: str) -> Explainer:
         html = nh3.clean(markdown.markdown(body), tags=ALLOWED_TAGS, attributes={})
+        points = parsed.risk if isinstance(parsed.risk, tuple) else ((parsed.risk,) if parsed.risk else ())
+        risk = ("" if locale.startswith("zh") else " ").join(points) or None
         return Explainer(
             slug=slug, locale=locale, title=parsed.title, summary=parsed.summary, audiences=parsed.audiences,
             role=parsed.role, steps=parsed.steps, red_flags=parsed.red_flags, what_to_do=parsed.what_to_do,
-            law=parsed.law, risk=parsed.risk, phrases=parsed.phrases, keywords=parsed.keywords,
+            law=parsed.law, risk=risk, risk_points=points, phrases=parsed.phrases, keywords=parsed.keywords,
             related=parsed.related, body_html=html,
         )
 
@@ -335,7 +397,22 @@ class _Loader:
                 quiz_file.id, quiz_file.audience, self.text(quiz_file.title), self.text(quiz_file.description),
                 tuple(questions), MappingProxyType({q.id: q for q in questions}),
             )
+        self.bank_coverage(quizzes, types)
         return quizzes
+
+    def bank_coverage(self, quizzes: dict[str, Quiz], types: dict[str, ScamType]) -> None:
+        """Each audience's banks hold enough questions and every type its audience page lists."""
+        for audience, minimum in BANK_MINIMUMS.items():
+            banks = [q for q in quizzes.values() if q.audience == audience]
+            folder = self.quiz_dir / audience
+            count = sum(len(q.questions) for q in banks)
+            if count < minimum:
+                self.problem(folder, "questions", f"{count} questions in the {audience} banks; at least {minimum} needed")
+            present = {question.slug for quiz in banks for question in quiz.questions}
+            listed = [t.slug for t in sorted(types.values(), key=lambda t: t.rank) if audience in t.audiences]
+            missing = [slug for slug in listed if slug not in present]
+            if missing:
+                self.problem(folder, "questions", f"no question on {', '.join(missing)}, listed on the {audience} page")
 
     def question(self, path: Path, field: str, q, types: dict[str, ScamType]) -> Question | None:
         bad = len(self.problems)
@@ -374,6 +451,10 @@ class _Loader:
                 self.problem(path, f"{field}.answer", f"out of range: choices are 0..{len(choices) - 1}")
                 return None
             answer = frozenset(indexes)
+        texts = [q.prompt, *([q.scene] if q.scene else []), q.explanation]
+        hant = " ".join([*(t.zh_Hant for t in texts if t.zh_Hant), *((q.choices.zh_Hant or ()) if q.choices else ())])
+        if words := forbidden_in(hant):
+            self.problem(path, field, f"hand-written zh-Hant uses {', '.join(words)} (see content/zh-hant.yaml)")
         if len(self.problems) > bad:
             return None
         return Question(
@@ -391,12 +472,13 @@ def load_catalog(content_dir: str | Path, quiz_dir: str | Path) -> Catalog:
     quizzes = loader.quizzes(types)
     chat = loader.chat()
     training = loader.training(types, set(chat.intents) if chat else set())
+    pages = loader.pages()
     if loader.problems:
         raise ContentError(loader.problems)
     return Catalog(
         types=MappingProxyType(types), explainers=MappingProxyType(explainers), law=MappingProxyType(law),
         hotlines=hotlines, quizzes=MappingProxyType(quizzes), chat=chat,
-        training=training,
+        training=training, pages=MappingProxyType(pages),
     )
 
 

@@ -32,11 +32,12 @@ class Explainer:
     red_flags: tuple[str, ...]
     what_to_do: tuple[str, ...]
     law: tuple[str, ...]
-    risk: str | None
+    risk: str | None  # the whole risk text in one paragraph (the chatbot quotes it)
     phrases: tuple[str, ...]
     keywords: tuple[str, ...]
     related: tuple[str, ...]
     body_html: str
+    risk_points: tuple[str, ...] = ()  # the same text, one penalty per point (the risk box's bullets)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,21 @@ class LawRef:
     status: str | None
     group: int  # order of its law on the law page
     source_kind: str | None = None  # from legal-refs.yaml: primary-text, official, secondary, ...
+    later: Text | None = None  # content/law-notes.yaml: a later document may have changed this
+
+    @property
+    def checked_against_quotations(self) -> bool:
+        """Verified from word-for-word quotations in independent sources, not from a full law text."""
+        return (self.source_kind or "").startswith("secondary")
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    locale: str
+    title: str
+    summary: str
+    body_html: str
 
 
 @dataclass(frozen=True)
@@ -139,6 +155,10 @@ class Catalog:
     quizzes: Mapping[str, Quiz]
     chat: ChatTexts
     training: Training = Training()
+    pages: Mapping[tuple[str, str], Page] = field(default_factory=lambda: MappingProxyType({}))
+
+    def page(self, name: str, locale: str) -> Page | None:
+        return self.pages.get((name, locale.replace("_", "-")))
 
     def explainer(self, slug: str, locale: str) -> Explainer | None:
         return self.explainers.get((slug, locale.replace("_", "-")))

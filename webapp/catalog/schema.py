@@ -71,10 +71,24 @@ class ExplainerFile(Frozen):
     red_flags: tuple[Line, ...] = Field(min_length=4)
     what_to_do: tuple[Line, ...] = Field(min_length=3)
     law: tuple[Slug, ...] = Field(min_length=1)
-    risk: Line | None = None
+    risk: Line | tuple[Line, ...] | None = None  # a list shows as bullets: one penalty per point
     phrases: tuple[Line, ...] = Field(min_length=15)
     keywords: tuple[Line, ...] = ()
     related: tuple[Slug, ...] = ()
+
+
+class PageFile(Frozen):
+    """The front matter of content/pages/<name>/<locale>.md: a help page in plain words."""
+
+    title: Line
+    summary: Line
+
+
+class LawNoteFile(Frozen):
+    """content/law-notes.yaml: a hand-written caution shown with a reference on /law."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    later: AuthoredText  # a later document may have changed this reference
 
 
 class LawRefFile(Frozen):
