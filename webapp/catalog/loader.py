@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from .hant import forbidden_in, to_hant
 from .model import (
-    Catalog, ChatTexts, Explainer, Hotline, Intent, LawRef, Question, Quiz, ScamType, Training, TrainingText,
+    Catalog, ChatTexts, Explainer, Hotline, Intent, LawRef, Page, Question, Quiz, ScamType, Training, TrainingText,
     UrgencyCase,
 )
 from .pages import MarkdownFiles
