@@ -12,7 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import opencc
-import yaml
+
+from .yaml_text import load_yaml
 
 RULES = Path(__file__).resolve().parents[2] / "content" / "zh-hant.yaml"
 
@@ -25,7 +26,7 @@ def _converter() -> opencc.OpenCC:
 @lru_cache(maxsize=1)
 def rules() -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
     """(fixes as (wrong, right) pairs, longest first; forbidden words), from content/zh-hant.yaml."""
-    data = yaml.safe_load(RULES.read_text(encoding="utf-8"))
+    data = load_yaml(RULES.read_text(encoding="utf-8"))
     fixes = tuple(sorted(((str(k), str(v)) for k, v in data["fixes"].items()), key=lambda kv: -len(kv[0])))
     return fixes, tuple(str(w) for w in data["forbidden"])
 

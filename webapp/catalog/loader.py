@@ -9,7 +9,6 @@ from typing import Any
 
 import markdown
 import nh3
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from .hant import forbidden_in, to_hant
@@ -33,6 +32,7 @@ from .schema import (
     Text,
     UrgencyCaseFile,
 )
+from .yaml_text import YAMLError, load_yaml
 
 TRUE_FALSE = {"zh-Hans": ("对", "错"), "en": ("True", "False")}
 ALLOWED_TAGS = {"p", "strong", "em", "ul", "ol", "li", "blockquote", "br", "h3", "h4"}
@@ -83,12 +83,12 @@ class _Loader(MarkdownFiles):
         try:
             if text is None:
                 text = path.read_text(encoding="utf-8")
-            return yaml.safe_load(text)
+            return load_yaml(text)
         except FileNotFoundError:
             self.problem(path, "", "file is missing")
         except UnicodeDecodeError:
             self.problem(path, "", "file is not UTF-8 text")
-        except yaml.YAMLError as error:
+        except YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
             self.problem(path, "", f"bad YAML: {where}{getattr(error, 'problem', None) or error}")

@@ -10,10 +10,10 @@ from types import MappingProxyType
 from typing import Literal
 
 import opencc
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..catalog import Catalog, ContentError, Problem
+from ..catalog.yaml_text import YAMLError, load_yaml
 from ..matcher.artefacts import Official
 
 
@@ -81,8 +81,8 @@ def _locales(text: _Text, s2t: opencc.OpenCC) -> Mapping[str, str]:
 
 def _read(path: Path, model: type[BaseModel]):
     try:
-        return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError, ValueError) as error:
+        return model.model_validate(load_yaml(path.read_text(encoding="utf-8")))
+    except (OSError, YAMLError, ValueError) as error:
         raise ContentError([Problem(str(path), "", str(error))]) from error
 
 
