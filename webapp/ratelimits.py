@@ -104,18 +104,19 @@ def joined(response: Response) -> bool:
     return response.status_code in (201, 303)
 
 
-def session_key() -> str:
-    """The session a join is for (from the URL, or the join form's code field)."""
-    from .classroom.codes import normalise_code
+def joins_per_session(normalise_code: Callable[[str | None], str | None]) -> Callable[[Callable], Callable]:
+    """A decorator for join views: successful joins per session (capacity: RATELIMIT_JOIN), the session read
+    from the URL or the join form's code field; failed guesses are the application-wide limit."""
 
-    raw = (request.view_args or {}).get("code") or request.form.get("code")
-    return f"session:{normalise_code(raw) or 'none'}"
+    def session_key() -> str:
+        raw = (request.view_args or {}).get("code") or request.form.get("code")
+        return f"session:{normalise_code(raw) or 'none'}"
 
+    def join_limit(view: Callable) -> Callable:
+        return limiter.limit(
+            lambda: current_app.config["RATELIMIT_JOIN"], key_func=session_key, methods=["POST"], deduct_when=joined,
+            override_defaults=False,
+        )(view)
 
-def join_limit(view: Callable) -> Callable:
-    """Successful joins per session (capacity: RATELIMIT_JOIN); failed guesses are the application limit."""
-    return limiter.limit(
-        lambda: current_app.config["RATELIMIT_JOIN"], key_func=session_key, methods=["POST"], deduct_when=joined,
-        override_defaults=False,
-    )(view)
+    return join_limit
 

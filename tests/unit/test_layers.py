@@ -12,9 +12,10 @@ WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
 MAX_LINES = 350
 # Bottom to top: a module may import its own layer or the ones below, never one above.
 LAYERS = (
-    {"types", "config", "extensions", "i18n", "security", "errors", "matcher"},
-    {"catalog", "models"},
-    {"views_common", "page_cache", "auth", "explainers", "quiz", "chat"},
+    {"types", "config", "extensions", "i18n", "security", "errors", "matcher", "serving"},
+    {"clock"},
+    {"catalog", "models", "ratelimits"},
+    {"views_common", "page_cache", "health", "auth", "explainers", "quiz", "chat"},
     {"api_common"},
     {"classroom"},
     {"outreach"},

@@ -14,8 +14,8 @@ from ..errors import DomainError, message
 from ..extensions import csrf
 from ..i18n import current_tag
 from ..models import LiveSession
-from ..ratelimits import join_limit
 from . import codes, live as live_rules, modes, results, sessions
+from .players import join_limit
 from .sessions import refused
 
 api = Blueprint("classroom_api", __name__, url_prefix="/api/v1/sessions")

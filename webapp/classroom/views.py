@@ -16,7 +16,7 @@ from ..catalog import get_catalog
 from ..errors import DomainError, message
 from ..i18n import current_tag
 from ..models import LiveSession, Phase, Player
-from ..ratelimits import join_limit
+from .players import join_limit
 from ..views_common import form_page, quiz_form
 from . import live as live_rules
 from . import modes, qr, queries, results, sessions

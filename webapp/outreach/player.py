@@ -15,7 +15,7 @@ from ..classroom.views import bad_code_page, gone_page, self_paced_play_page
 from ..errors import DomainError
 from ..models import LiveSession, Phase, Player
 from ..quiz.scoring import missed_slugs
-from ..ratelimits import join_limit
+from ..classroom.players import join_limit
 from . import service
 from .forms import KioskForm
 
