@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..catalog import Catalog
 from ..catalog.model import Hotline
-from ..matcher import Analysis, Matcher, TypeDoc, normalise, redact
+from ..matcher import Analysis, Matcher, normalise, redact
 from ..matcher import artefacts
 from ..matcher.normalise import is_chinese
 from ..matcher.words import whole_words
@@ -44,19 +44,9 @@ RISKY = frozenset({
 })
 
 
-def build_matcher(catalog: Catalog) -> Matcher:
-    docs = []
-    for slug, scam_type in catalog.types.items():
-        phrases: list[str] = []
-        keywords: list[str] = []
-        for locale in ("zh-Hans", "en"):
-            explainer = catalog.explainer(slug, locale)
-            phrases += [*explainer.phrases, explainer.title, *explainer.red_flags]
-            keywords += explainer.keywords
-        phrases += [scam_type.name.zh_Hans, scam_type.name.en]
-        docs.append(TypeDoc(slug, scam_type.role, tuple(phrases), tuple(keywords)))
-    benign = {name: intent.phrases for name, intent in catalog.chat.intents.items()}
-    return Matcher(docs, benign)
+def build_matcher(catalog: Catalog, cache_dir: str | None = None) -> Matcher:
+    """The matcher, learned from everything content/ teaches it (webapp/matcher/training.py)."""
+    return Matcher.from_catalog(catalog, cache_dir=cache_dir)
 
 
 def answer_language(message: str, normal: str, requested: str | None, page_locale: str) -> str:
