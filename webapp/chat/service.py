@@ -151,6 +151,11 @@ def _actions(matches: tuple[MatchedType, ...], channel: str | None, room: int) -
     return tuple(actions[:room])
 
 
+def _confident(matches: tuple[MatchedType, ...]) -> bool:
+    second = matches[1].score if len(matches) > 1 else 0.0
+    return matches[0].score >= CONFIDENT and matches[0].score >= 2 * second
+
+
 def answer(message: str, lang: str, *, matcher: Matcher, catalog: Catalog, content: ChatContent, normal: str | None = None) -> ChatResult:
     normal = normal if normal is not None else normalise(message)
     analysis = matcher.analyse(message)
@@ -172,6 +177,8 @@ def answer(message: str, lang: str, *, matcher: Matcher, catalog: Catalog, conte
         ))
     matches_t = tuple(matches)
     help_asked = roles.asks_for_help_after_scam(normal)
+    if help_asked and matches_t and not _confident(matches_t):
+        matches_t = ()  # "I was scammed, what now?" with no clear type: the emergency answer, whole
     urgent = analysis.urgent or help_asked
     if stance == roles.ACCOMPLICE and not analysis.urgent:
         urgent = False  # they get the legal consequences and what to do, first
@@ -184,9 +191,7 @@ def answer(message: str, lang: str, *, matcher: Matcher, catalog: Catalog, conte
     risky = bool(RISKY & set(findings.signals))
     substantive = risky or any(a.kind in ("link", "phone", "account") for a in findings.artefacts)
     if matches_t:
-        top = matches_t[0]
-        second = matches_t[1].score if len(matches_t) > 1 else 0.0
-        verdict = LIKELY if top.score >= CONFIDENT and top.score >= 2 * second else SEVERAL
+        verdict = LIKELY if _confident(matches_t) else SEVERAL
     elif urgent:
         verdict = HELP
     elif risky:
