@@ -14,7 +14,7 @@ MAX_LINES = 350
 LAYERS = (
     {"types", "config", "extensions", "i18n", "security", "errors", "matcher"},
     {"catalog", "models"},
-    {"views_common", "auth", "explainers", "quiz", "chat"},
+    {"views_common", "page_cache", "auth", "explainers", "quiz", "chat"},
     {"api_common"},
     {"classroom"},
     {"outreach"},

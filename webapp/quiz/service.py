@@ -15,6 +15,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import QuizStep
 from . import scoring
+from .draw import draw, type_weights
 
 RUN_LENGTH = 10
 _random = secrets.SystemRandom()
@@ -96,7 +97,9 @@ def decode(token: str | None, quiz_lookup) -> tuple[Run, Quiz]:
 
 
 def start(quiz: Quiz, length: int = RUN_LENGTH) -> Run:
-    picked = _random.sample(quiz.questions, min(length, len(quiz.questions)))
+    """A new run: `length` questions of as many different scam types, the audience's commonest more often."""
+    weights = type_weights(current_app.extensions["catalog"].types_for(quiz.audience))
+    picked = draw(quiz.questions, length, weights, _random)
     return Run(secrets.token_hex(12), quiz.id, tuple(q.id for q in picked))
 
 
