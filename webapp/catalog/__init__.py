@@ -3,11 +3,11 @@
 from flask import Flask, current_app
 
 from .loader import ContentError, Problem, check, load_catalog
-from .model import Catalog, Explainer, LawRef, Question, Quiz, ScamType
+from .model import Catalog, Explainer, LawRef, Question, Quiz, ScamType, Training, TrainingText, UrgencyCase
 
 __all__ = [
     "Catalog", "ContentError", "Explainer", "LawRef", "Problem", "Question", "Quiz", "ScamType",
-    "check", "get_catalog", "init_app", "load_catalog",
+    "Training", "TrainingText", "UrgencyCase", "check", "get_catalog", "init_app", "load_catalog",
 ]
 
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from ..api_common import bearer_token, check_csrf, json_body, require_organizer
 from ..auth import current_organizer_id
 from ..catalog import get_catalog
 from ..errors import DomainError, message
-from ..extensions import csrf, limiter
+from ..extensions import csrf
 from ..i18n import current_tag
 from ..models import LiveSession
+from ..ratelimits import join_limit
 from . import codes, live as live_rules, modes, results, sessions
 from .sessions import refused
 
@@ -54,7 +55,7 @@ def create_session():
 
 @api.post("/<code>/players")
 @csrf.exempt
-@limiter.limit(lambda: current_app.config["RATELIMIT_JOIN"])
+@join_limit  # successful joins per session; failed code guesses per address (webapp/ratelimits.py)
 def join(code: str):
     live = sessions.get_session(code)
     nickname = json_body().get("nickname")
