@@ -1,20 +1,26 @@
-"""The player's cookie on the play pages (HTML), shared by live sessions and outreach events: HttpOnly,
-sent only to that session's /play/<code> pages, so reopening the page resumes the game."""
+"""What the players' pages (HTML) of live sessions and outreach events share: the player's cookie
+(HttpOnly, sent only to that session's /play/<code> pages, so reopening the page resumes the game),
+the "no such session" and "session over" pages, and the hook through which webapp/outreach draws
+/play/<code> of a self-paced session without classroom/ importing outreach/."""
 
 from __future__ import annotations
 
-from flask import Response, current_app, request, url_for
+from collections.abc import Callable
 
-from ..errors import DomainError
+from flask import Response, current_app, render_template, request, url_for
+
+from ..errors import DomainError, message
 from ..models import LiveSession, Player
 from ..ratelimits import joins_per_session
 from . import sessions
 from .codes import normalise_code
+from .forms import JoinForm
+
+PlayPage = Callable[[LiveSession, "Player | None"], Response]
+_self_paced_page: list[PlayPage] = []
 
 PLAYER_COOKIE = "fz_player"
 PLAYER_COOKIE_AGE = 12 * 3600
-
-
 join_limit = joins_per_session(normalise_code)  # successful joins per session (webapp/ratelimits.py)
 
 def play_path(code: str) -> str:
@@ -42,3 +48,21 @@ def current_player(live: LiveSession) -> tuple[Player | None, DomainError | None
         return sessions.player_by_token(live, request.cookies.get(PLAYER_COOKIE)), None
     except DomainError as error:
         return None, error
+
+
+def bad_code_page(code: str):
+    return render_template("classroom/join.html", form=JoinForm(code=code), error=message("classroom", "bad_code")), 404
+
+
+def gone_page(live: LiveSession, reason: str = "finished", status: int = 200):
+    return render_template("classroom/gone.html", live=live, message=message("classroom", reason)), status
+
+
+def self_paced_play_page(view: PlayPage) -> PlayPage:
+    """Register the GET /play/<code> page of self-paced sessions (outreach/player.py does, on import)."""
+    _self_paced_page[:] = [view]
+    return view
+
+
+def self_paced_page() -> PlayPage | None:
+    return _self_paced_page[0] if _self_paced_page else None

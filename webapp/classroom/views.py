@@ -2,11 +2,9 @@
 without JavaScript (forms + a <noscript> refresh); classroom.js only polls the state and reloads.
 
 /play/<code> of a self-paced session (an outreach event) is drawn by the page webapp/outreach registers
-with `self_paced_play_page`; the answer POST is the same for both kinds of session."""
+with `players.self_paced_play_page`; the answer POST is the same for both kinds of session."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,24 +13,14 @@ from ..auth import current_organizer_id, login_required
 from ..catalog import get_catalog
 from ..errors import DomainError, message
 from ..i18n import current_tag
-from ..models import LiveSession, Phase, Player
-from .players import join_limit
+from ..models import LiveSession, Phase
 from ..views_common import form_page, quiz_form
 from . import live as live_rules
-from . import modes, qr, queries, results, sessions
+from . import modes, players, qr, queries, results, sessions
 from .forms import AdvanceForm, AnswerForm, JoinForm, NewSessionForm, RemovePlayerForm
-from .players import current_player, set_player_cookie
+from .players import bad_code_page, current_player, gone_page, join_limit, set_player_cookie
 
 bp = Blueprint("classroom", __name__)
-_self_paced_play: list[Callable[[LiveSession, Player | None], Response]] = []
-
-
-def self_paced_play_page(view: Callable[[LiveSession, Player | None], Response]):
-    """Register the GET /play/<code> page of self-paced sessions (outreach/player.py does, on import)."""
-    _self_paced_play[:] = [view]
-    return view
-
-
 def join_url(live: LiveSession) -> str:
     return url_for("classroom.join", code=live.code, _external=True)
 
@@ -148,14 +136,6 @@ def certificates(code: str):
 # -- players -------------------------------------------------------------------------------------
 
 
-def bad_code_page(code: str):
-    return render_template("classroom/join.html", form=JoinForm(code=code), error=message("classroom", "bad_code")), 404
-
-
-def gone_page(live: LiveSession, reason: str = "finished", status: int = 200):
-    return render_template("classroom/gone.html", live=live, message=message("classroom", reason)), status
-
-
 @bp.route("/join", methods=["GET", "POST"])
 @join_limit  # successful joins per session; failed code guesses per address (webapp/ratelimits.py)
 def join():
@@ -182,8 +162,8 @@ def play(code: str):
     if live is None:
         return bad_code_page(code)
     player, error = current_player(live)
-    if live.self_paced and _self_paced_play:
-        return _self_paced_play[0](live, player)
+    if live.self_paced and (page := players.self_paced_page()) is not None:
+        return page(live, player)
     if player is None:
         if error.code == "removed":
             return gone_page(live, "removed", 403)

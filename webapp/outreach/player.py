@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 
 from ..classroom import queries, self_paced, sessions
 from ..classroom.forms import AnswerForm
-from ..classroom.players import forget_player, set_play_cookie, set_player_cookie
-from ..classroom.views import bad_code_page, gone_page, self_paced_play_page
+from ..classroom.players import (
+    bad_code_page, forget_player, gone_page, self_paced_play_page, set_play_cookie, set_player_cookie,
+)
 from ..errors import DomainError
 from ..models import LiveSession, Phase, Player
 from ..quiz.scoring import missed_slugs
