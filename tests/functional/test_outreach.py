@@ -428,7 +428,7 @@ def test_paper_sheet_and_answer_key(app, client, organizer):
         assert question.prompt.zh_Hans in sheet and question.explanation.zh_Hans not in sheet
     assert "96110" in sheet and "large-print" in sheet and "style=" not in sheet
     key = client.get(f"/outreach/events/{event_id}/key").get_data(as_text=True)
-    answers = re.findall(r'<p class="key-answer"><b>([A-H]+)</b>', key)
+    answers = re.findall(r'<p class="key-answer"><span class="qnum">\d+\.</span> <b>([A-H]+)</b>', key)
     assert answers == ["".join("ABCDEFGH"[i] for i in sorted(q.answer)) for q in questions]
     for question in questions:
         assert question.explanation.zh_Hans in key

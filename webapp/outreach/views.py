@@ -14,7 +14,7 @@ from ..classroom import service as classroom
 from ..classroom.service import ClassroomError
 from ..i18n import current_tag
 from ..models import Event
-from . import service
+from . import printing, service
 from .forms import EventForm, marks_of, paper_form
 from .service import EventError
 
@@ -98,14 +98,16 @@ def projector(event_id: int):
 @login_required
 def sheet(event_id: int):
     event = owned(event_id)
-    return render_template("outreach/sheet.html", event=event, questions=service.questions_of(event))
+    pages = printing.sheet_pages(service.questions_of(event), current_tag())
+    return render_template("outreach/sheet.html", event=event, pages=pages)
 
 
 @bp.get("/events/<int:event_id>/key")
 @login_required
 def answer_key(event_id: int):
     event = owned(event_id)
-    return render_template("outreach/key.html", event=event, questions=service.questions_of(event))
+    pages = printing.key_pages(service.questions_of(event), current_tag())
+    return render_template("outreach/key.html", event=event, pages=pages)
 
 
 @bp.route("/events/<int:event_id>/paper", methods=["GET", "POST"])
