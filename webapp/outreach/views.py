@@ -115,7 +115,16 @@ def answer_key(event_id: int):
 def paper(event_id: int):
     event = owned(event_id)
     questions = service.questions_of(event)
-    form = paper_form(len(questions))
+    form = paper_form(questions)
+    fill = request.form.get("fill")
+    if request.method == "POST" and fill in ("all", "clear"):
+        # "All right" and "Clear" without JavaScript: the same sheet again, every mark set or none.
+        for number in range(1, len(questions) + 1):
+            form[f"q{number}"].data = "right" if fill == "all" else None
+        form.typed.data = ""
+        return render_template(
+            "outreach/paper.html", event=event, form=form, questions=questions, sheets=service.paper_sheets(event),
+        )
     if form.validate_on_submit():
         label = form.label.data or ""
         if not label.strip():
@@ -125,7 +134,9 @@ def paper(event_id: int):
         except ClassroomError as error:
             form.label.errors = [*form.label.errors, error.message]
         else:
-            flash(_("Sheet saved. It counts in the report now. You can enter the next one."))
+            marks = marks_of(form, len(questions))
+            flash(_("Sheet %(number)s saved: %(right)s of %(total)s right. It counts in the report now. Enter the next one.",
+                    number=len(service.paper_sheets(event)), right=sum(m is True for m in marks), total=len(questions)))
             return redirect(url_for("outreach.paper", event_id=event.id), 303)
     return render_template(
         "outreach/paper.html", event=event, form=form, questions=questions, sheets=service.paper_sheets(event),
