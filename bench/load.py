@@ -26,13 +26,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(**env_overrides):
-    """The site on real gunicorn (gunicorn.conf.py, 2 sync workers) on a free loopback port; yields the port."""
+def gunicorn(target: str = "wsgi:app", **env_overrides):
+    """The site (or another WSGI app) on real gunicorn (gunicorn.conf.py, 2 workers) on a free loopback port;
+    yields the port."""
     port = free_port()
     env = {**os.environ, "SECRET_KEY": "bench", "WEB_CONCURRENCY": "2", "RATELIMIT_ENABLED": "false", **env_overrides}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "--access-logfile", "/dev/null", "wsgi:app"],
+         "--access-logfile", "/dev/null", target],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )
     try:
@@ -49,7 +50,7 @@ def gunicorn(**env_overrides):
         server.wait(timeout=20)
 
 
-def _worker(host, port, path, seconds, headers, queue):
+def _worker(host, port, path, seconds, headers, queue, expect=200):
     latencies, errors = [], 0
     connection = http.client.HTTPConnection(host, port, timeout=10)
     deadline = time.perf_counter() + seconds
@@ -59,7 +60,7 @@ def _worker(host, port, path, seconds, headers, queue):
             connection.request("GET", path, headers=headers)
             response = connection.getresponse()
             response.read()
-            if response.status != 200:
+            if response.status != expect:
                 errors += 1
             else:
                 latencies.append((time.perf_counter() - started) * 1000)
@@ -74,12 +75,12 @@ def _worker(host, port, path, seconds, headers, queue):
     queue.put((latencies, errors))
 
 
-def run_load(host: str, port: int, path: str, seconds: float, concurrency: int, headers=None) -> dict:
+def run_load(host: str, port: int, path: str, seconds: float, concurrency: int, headers=None, expect=200) -> dict:
     assert host in ("127.0.0.1", "localhost", "::1"), "load tests target this machine only"
     queue = multiprocessing.Queue()
     started = time.perf_counter()
     workers = [
-        multiprocessing.Process(target=_worker, args=(host, port, path, seconds, headers or {}, queue))
+        multiprocessing.Process(target=_worker, args=(host, port, path, seconds, headers or {}, queue, expect))
         for _ in range(concurrency)
     ]
     for w in workers:

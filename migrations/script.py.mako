@@ -8,7 +8,7 @@ Create Date: ${create_date}
 from alembic import op
 import sqlalchemy as sa
 
-import webapp.models  # noqa: F401  (custom column types such as UTCDateTime)
+import webapp.types  # noqa: F401  (custom column types such as UTCDateTime)
 ${imports if imports else ""}
 
 # revision identifiers, used by Alembic.

@@ -1,33 +1,38 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import secrets
 
 import pytest
 
+from tests.factories import app_config
 from webapp import create_app
-
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-LOCALES = ("zh-Hans", "zh-Hant", "en")
-
-
-def content_dirs() -> dict:
-    """FANGZHA_TEST_CONTENT=/some/root points the app at another content/ and quizzes/ (for drafting)."""
-    root = os.environ.get("FANGZHA_TEST_CONTENT")
-    return {"CONTENT_DIR": f"{root}/content", "QUIZ_DIR": f"{root}/quizzes"} if root else {}
 
 
 @pytest.fixture
-def app(tmp_path):
-    return create_app({
-        **content_dirs(),
-        "TESTING": True,
-        "SECRET_KEY": "test",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
-        "RATELIMIT_ENABLED": False,
-        "WTF_CSRF_ENABLED": False,
-    })
+def make_app(tmp_path):
+    """make_app(**overrides) → a test app (CSRF and rate limits off, a fresh SQLite file, see
+    tests/factories.py) with `overrides` on top; its database connections are closed at the end."""
+    made = []
+
+    def make(**overrides):
+        name = f"test{len(made)}.db" if made else "test.db"
+        uri = f"sqlite:///{tmp_path / name}"
+        made.append(create_app(app_config(overrides.pop("SQLALCHEMY_DATABASE_URI", uri), **overrides)))
+        return made[-1]
+
+    yield make
+    from webapp.extensions import db
+
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
 
 
 @pytest.fixture
@@ -51,8 +56,6 @@ def postgres_url():
         if os.environ.get("FANGZHA_REQUIRE_PG") or os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(f"{why}; PostgreSQL is required here (FANGZHA_REQUIRE_PG or CI is set)", pytrace=False)
         pytest.skip(why)
-    import secrets
-
     import psycopg
 
     name = f"fz_test_{secrets.token_hex(6)}"
@@ -73,20 +76,6 @@ def database_uri(request, tmp_path):
 
 
 @pytest.fixture
-def db_app(database_uri):
+def db_app(make_app, database_uri):
     """The app on SQLite and again on PostgreSQL: for tests of what the database must guarantee."""
-    uri = database_uri
-    app = create_app({
-        **content_dirs(),
-        "TESTING": True,
-        "SECRET_KEY": "test",
-        "SQLALCHEMY_DATABASE_URI": uri,
-        "RATELIMIT_ENABLED": False,
-        "WTF_CSRF_ENABLED": False,
-    })
-    yield app
-    from webapp.extensions import db
-
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return make_app(SQLALCHEMY_DATABASE_URI=database_uri)

@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from whitenoise import WhiteNoise
 
-from . import catalog, cli, config, errors, i18n, security, views_common
+from . import catalog, cli, config, errors, i18n, page_cache, security, views_common
 from .extensions import babel, compress, csrf, db, limiter, migrate, static_digest
 
 
@@ -28,6 +28,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     config.check(app.config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = os.urandom(32).hex()  # debug/testing only: config.check() allowed it
+    page_cache.init_app(app)  # shared pages answered before Flask; static files before that
     serve_static_files(app)
     if hops := app.config["TRUSTED_PROXY_HOPS"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)

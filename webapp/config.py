@@ -45,6 +45,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "FLASK_STATIC_DIGEST_HOST_URL": None,
         "TRUSTED_PROXY_HOPS": 0,
         "MAX_CONTENT_LENGTH": 64 * 1024,
+        "PAGE_CACHE": True,  # shared pages (explainers, law, help) rendered once per process (webapp/page_cache.py)
         **operator_defaults(),
     }
 
@@ -77,6 +78,8 @@ def from_environment(env: Mapping[str, str]) -> dict[str, Any]:
         out["RATELIMIT_ENABLED"] = env["RATELIMIT_ENABLED"].lower() not in ("0", "false", "no")
     if env.get("TRUSTED_PROXY_HOPS"):
         out["TRUSTED_PROXY_HOPS"] = int(env["TRUSTED_PROXY_HOPS"])
+    if env.get("PAGE_CACHE"):
+        out["PAGE_CACHE"] = env["PAGE_CACHE"].lower() not in ("0", "false", "no")
     if env.get("FANGZHA_DEBUG", "").lower() in ("1", "true", "yes"):
         out["DEBUG"] = True
     if env.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"):

@@ -3,37 +3,18 @@
 from __future__ import annotations
 
 from datetime import date as calendar_date
-from datetime import datetime, timezone
+from datetime import datetime
+from enum import StrEnum
 
 from flask import Flask
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, TypeDecorator, UniqueConstraint, event, false
+from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint, event, false
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
+from .types import UTCDateTime, utcnow
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-class UTCDateTime(TypeDecorator):
-    """Stores UTC; hands back aware datetimes even on SQLite, which forgets the zone."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is not None:
-            if value.tzinfo is None:
-                raise ValueError("naive datetime")
-            value = value.astimezone(timezone.utc)
-        return value
-
-    def process_result_value(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value
+__all__ = ["Answer", "Event", "LiveSession", "Organizer", "Phase", "Player", "QuizStep", "UTCDateTime", "utcnow"]
 
 
 class Organizer(db.Model):
@@ -75,8 +56,9 @@ class QuizStep(db.Model):
 # -- live class sessions (webapp/classroom) ------------------------------------------------------
 
 
-class Phase:
-    """The states of a live session, in order: lobby → (question → reveal)* → finished."""
+class Phase(StrEnum):
+    """The states of a live session, in order: lobby → (question → reveal)* → finished. Stored as the
+    plain string (a StrEnum member is one), so the column and the JSON state stay as they were."""
 
     LOBBY = "lobby"
     QUESTION = "question"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit
 
-from flask import Flask, Response, g, redirect, request, url_for
+from flask import Flask, Response, g, redirect, render_template, request, url_for
+from wtforms.fields.choices import SelectChoice
 
 from . import i18n
 from .catalog import get_catalog
@@ -67,3 +68,19 @@ def switch_language_url(locale: str) -> str:
 def text_size_url(size: str) -> str:
     here = request.full_path.rstrip("?")
     return url_for("text_size", size=size, next=here)
+
+
+def quiz_form(form_class, *, with_counts: bool = False):
+    """A form with a `quiz` select of the catalog's quizzes, preselected from ?quiz= (the "new" pages)."""
+    form = form_class(quiz=request.args.get("quiz"))
+    tag = i18n.current_tag()
+    form.quiz.choices = [
+        SelectChoice(q.id, f"{q.title.get(tag)} ({len(q.questions)})" if with_counts else q.title.get(tag))
+        for q in get_catalog().quizzes.values()
+    ]
+    return form
+
+
+def form_page(template: str, form, **context):
+    """A form page: 400 when the posted form had errors, so tests and tools see the refusal."""
+    return render_template(template, form=form, **context), 400 if form.errors else 200

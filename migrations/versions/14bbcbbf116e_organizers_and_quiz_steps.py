@@ -8,7 +8,7 @@ Create Date: 2026-11-25 04:47:47.166070
 from alembic import op
 import sqlalchemy as sa
 
-import webapp.models  # noqa: F401  (custom column types such as UTCDateTime)
+import webapp.types  # noqa: F401  (custom column types such as UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
@@ -24,7 +24,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sa.String(length=40), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
-    sa.Column('created_at', webapp.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', webapp.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organizer')),
     sa.UniqueConstraint('username', name=op.f('uq_organizer_username'))
     )
@@ -32,7 +32,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('run_id', sa.String(length=32), nullable=False),
     sa.Column('step', sa.Integer(), nullable=False),
-    sa.Column('answered_at', webapp.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', webapp.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_quiz_step')),
     sa.UniqueConstraint('run_id', 'step', name=op.f('uq_quiz_step_run_id_step'))
     )

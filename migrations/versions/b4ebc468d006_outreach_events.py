@@ -8,7 +8,7 @@ Create Date: 2026-11-25 07:34:11.296251
 from alembic import op
 import sqlalchemy as sa
 
-import webapp.models  # noqa: F401  (custom column types such as UTCDateTime)
+import webapp.types  # noqa: F401  (custom column types such as UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
@@ -29,7 +29,7 @@ def upgrade():
     sa.Column('date', sa.Date(), nullable=False),
     sa.Column('audience', sa.String(length=100), nullable=False),
     sa.Column('quiz_id', sa.String(length=80), nullable=False),
-    sa.Column('created_at', webapp.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', webapp.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['live_session_id'], ['live_session.id'], name=op.f('fk_event_live_session_id_live_session'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['organizer_id'], ['organizer.id'], name=op.f('fk_event_organizer_id_organizer'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_event')),

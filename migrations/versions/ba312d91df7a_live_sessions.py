@@ -8,7 +8,7 @@ Create Date: 2026-11-25 05:53:54.660710
 from alembic import op
 import sqlalchemy as sa
 
-import webapp.models  # noqa: F401  (custom column types such as UTCDateTime)
+import webapp.types  # noqa: F401  (custom column types such as UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
@@ -33,11 +33,11 @@ def upgrade():
     sa.Column('time_limit', sa.Integer(), nullable=True),
     sa.Column('phase', sa.String(length=10), nullable=False),
     sa.Column('question_index', sa.Integer(), nullable=True),
-    sa.Column('question_started_at', webapp.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('deadline', webapp.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('question_started_at', webapp.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('deadline', webapp.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', webapp.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('finished_at', webapp.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', webapp.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', webapp.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['organizer_id'], ['organizer.id'], name=op.f('fk_live_session_organizer_id_organizer'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_live_session')),
     sa.UniqueConstraint('open_code', name=op.f('uq_live_session_open_code'))
@@ -52,8 +52,8 @@ def upgrade():
     sa.Column('nickname', sa.String(length=20), nullable=False),
     sa.Column('nickname_key', sa.String(length=80), nullable=True),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
-    sa.Column('joined_at', webapp.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('removed_at', webapp.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('joined_at', webapp.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('removed_at', webapp.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['live_session_id'], ['live_session.id'], name=op.f('fk_player_live_session_id_live_session'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_player')),
     sa.UniqueConstraint('live_session_id', 'nickname_key', name=op.f('uq_player_live_session_id_nickname_key')),
@@ -69,7 +69,7 @@ def upgrade():
     sa.Column('choice', sa.JSON(), nullable=False),
     sa.Column('correct', sa.Boolean(), nullable=False),
     sa.Column('points', sa.Integer(), nullable=False),
-    sa.Column('answered_at', webapp.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', webapp.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['player_id'], ['player.id'], name=op.f('fk_answer_player_id_player'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_answer')),
     sa.UniqueConstraint('player_id', 'question_index', name=op.f('uq_answer_player_id_question_index'))

@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import content_dirs
+from tests.browser.helpers import PHONE
+from tests.factories import app_config
 from webapp import create_app
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-PHONE = {"width": 390, "height": 844}
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def pytest_collection_modifyitems(items):
@@ -27,13 +26,7 @@ def pytest_collection_modifyitems(items):
 def live_app(tmp_path_factory):
     """The real app, CSRF and all, on a free loopback port: (app, base URL)."""
     db_path = tmp_path_factory.mktemp("db") / "browser.db"
-    app = create_app({
-        **content_dirs(),
-        "TESTING": True,
-        "SECRET_KEY": "browser-tests",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
-        "RATELIMIT_ENABLED": False,
-    })
+    app = create_app(app_config(f"sqlite:///{db_path}", SECRET_KEY="browser-tests", WTF_CSRF_ENABLED=True))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -84,16 +77,3 @@ def context_factory(browser):
 @pytest.fixture
 def page(context_factory):
     return context_factory().new_page()
-
-
-def screenshot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
-
-
-def assert_no_serious_axe_violations(page) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    serious = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-    assert not serious, "\n".join(f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})" for v in serious)

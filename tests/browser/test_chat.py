@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import assert_no_serious_axe_violations, screenshot
+from tests.browser.helpers import assert_no_serious_axe_violations, screenshot
 
 
 def test_chat_with_javascript_is_a_conversation_on_one_page(page, live_server):

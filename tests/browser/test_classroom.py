@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests import factories
-from tests.browser.conftest import screenshot
+from tests.browser.helpers import screenshot
 
 WAIT = 15_000  # ms: polls run every 2 s
 

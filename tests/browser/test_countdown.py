@@ -10,14 +10,15 @@ import pytest
 
 from tests import factories
 from tests.browser.conftest import screenshot
+from webapp.classroom import sessions
 
 CHINA = timezone(timedelta(hours=8))
 
 
 @pytest.fixture
 def open_question(live_app):
-    """A session in its lobby, 60 s per question: (app, base URL, code, the classroom service)."""
-    from webapp.classroom import service
+    """A session in its lobby, 60 s per question: (app, base URL, code, the classroom live rules)."""
+    from webapp.classroom import live as service
 
     app, base = live_app
     with app.app_context():
@@ -39,7 +40,7 @@ def test_countdown_without_javascript_shows_the_deadline(context_factory, open_q
     page = context_factory(java_script_enabled=javascript).new_page()
     join(page, base, code)
     with app.app_context():
-        live = service.advance(service.get_session(code))
+        live = service.advance(sessions.get_session(code))
         deadline = live.deadline
     page.goto(page.url)
     page.locator(".countdown").wait_for()

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from tests import factories
-from tests.browser.conftest import screenshot
+from tests.browser.helpers import screenshot
 
 WAIT = 15_000  # ms: the projector polls every 3 s
 

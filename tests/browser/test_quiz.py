@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import PHONE, assert_no_serious_axe_violations, screenshot
+from tests.browser.helpers import PHONE, assert_no_serious_axe_violations, screenshot
 
 WRONG_AT = {2, 7, 9}  # question numbers (from 0) answered wrongly on purpose
 

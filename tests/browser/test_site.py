@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import assert_no_serious_axe_violations, screenshot
+from tests.browser.helpers import assert_no_serious_axe_violations, screenshot
 
 
 def test_home_language_large_text_and_a_scam_page(page, live_server):

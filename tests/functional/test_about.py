@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import content_dirs
+from tests.factories import content_dirs
 from webapp import config, create_app
 
 OPERATOR_ENV = {

@@ -8,8 +8,6 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.conftest import content_dirs
-from webapp import create_app
 from webapp.extensions import db
 from webapp.models import Organizer
 
@@ -74,15 +72,8 @@ def test_wrong_password_and_unknown_user(client, organizer):
     assert client.get("/classroom/").status_code == 302
 
 
-def make_app(tmp_path, **overrides):
-    return create_app({
-        **content_dirs(), "TESTING": True, "SECRET_KEY": "test",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'auth.db'}", **overrides,
-    })
-
-
-def test_login_is_rate_limited(tmp_path):
-    app = make_app(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute", WTF_CSRF_ENABLED=False)
+def test_login_is_rate_limited(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute", WTF_CSRF_ENABLED=False)
     client = app.test_client()
     with app.app_context():
         factories.organizer("teacher", "pw")
@@ -93,8 +84,8 @@ def test_login_is_rate_limited(tmp_path):
     assert client.get("/auth/login").status_code == 200  # only POSTs count
 
 
-def test_csrf_is_enforced_on_auth_forms(tmp_path):
-    app = make_app(tmp_path, RATELIMIT_ENABLED=False, WTF_CSRF_ENABLED=True)
+def test_csrf_is_enforced_on_auth_forms(make_app):
+    app = make_app(RATELIMIT_ENABLED=False, WTF_CSRF_ENABLED=True)
     client = app.test_client()
     with app.app_context():
         factories.organizer("teacher", "pw")

@@ -7,7 +7,6 @@ import logging
 import pytest
 from sqlalchemy import inspect, text
 
-from webapp import create_app
 from webapp.extensions import db
 
 
@@ -100,8 +99,8 @@ def test_exactly_2000_characters_is_accepted(client):
     assert ask(client, "借" * 2000).status_code == 200
 
 
-def test_rate_limit(tmp_path):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'r.db'}", "RATELIMIT_CHAT": "3 per minute"})
+def test_rate_limit(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_CHAT="3 per minute", WTF_CSRF_ENABLED=True)
     client = app.test_client()
     codes = [ask(client, "有人让我刷单").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
@@ -170,8 +169,8 @@ def test_fragment_for_the_javascript_conversation(client):
     assert response.status_code == 200 and "<html" not in html and 'class="exchange"' in html
 
 
-def test_page_form_needs_csrf(tmp_path):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.db'}", "RATELIMIT_ENABLED": False})
+def test_page_form_needs_csrf(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     response = client.post("/chat", data={"message": "刷单"})
     assert response.status_code == 400 and "过期" in response.get_data(as_text=True)

@@ -4,7 +4,7 @@ changes, while the host's screen still sees every new answer."""
 from __future__ import annotations
 
 from tests import factories
-from webapp.classroom import service as classroom
+from webapp.classroom import live as classroom
 
 API = "/api/v1/sessions"
 
@@ -45,4 +45,9 @@ def test_answers_do_not_wake_every_phone_but_the_host_sees_the_count(app, client
     status, _, revealed = poll(tokens[2], phone_etag)  # everyone answered: the reveal wakes every phone
     assert status == 200 and revealed["phase"] == "reveal"
     assert sum(revealed["reveal"]["counts"]) == 3
-    assert [row["nickname"] for row in revealed["leaderboard"]] and revealed["me"]["rank"] is not None
+    board = revealed["leaderboard"]
+    assert [row["rank"] for row in board] == [1, 2, 3] and sorted(row["nickname"] for row in board) == ["A", "B", "C"]
+    assert [row["points"] for row in board] == sorted((row["points"] for row in board), reverse=True)
+    chose = {"A": [0], "B": [0], "C": [1]}  # only a right answer scores
+    assert all((row["points"] > 0) is (chose[row["nickname"]] == revealed["reveal"]["answer"]) for row in board)
+    assert revealed["me"]["rank"] == next(row["rank"] for row in board if row["nickname"] == "C")

@@ -4,18 +4,20 @@ import re
 
 import pytest
 
-from webapp import create_app
 
 
 @pytest.fixture
-def strict_client(tmp_path):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.db'}", "RATELIMIT_ENABLED": False})
+def strict_client(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
     assert app.config["WTF_CSRF_ENABLED"] is True
     return app.test_client()
 
 
 def token_from(html: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"', html).group(1)
+    """The form's CSRF token, whichever order the input's attributes come in."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert match, "no csrf_token in the form"
+    return match.group(1) or match.group(2)
 
 
 @pytest.mark.parametrize("path", ["/chat", "/quiz/students-basics/start"])

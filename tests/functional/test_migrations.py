@@ -4,12 +4,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
-from webapp import create_app
 from webapp.extensions import db
 
 
-def test_migrations_match_models(tmp_path):
-    app = create_app({"DEBUG": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.db'}"})
+def test_migrations_match_models(make_app):
+    app = make_app(TESTING=False, DEBUG=True)  # not TESTING: the tables come from the migrations alone
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:

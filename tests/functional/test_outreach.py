@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
-from webapp import create_app
 from webapp.catalog import get_catalog
 from webapp.extensions import db
 from webapp.models import Answer, Event, LiveSession, Player
@@ -195,9 +194,8 @@ def test_api_needs_a_json_object_and_a_login(app, client):
     assert error_code(client.post(API, json=["school"])) == "bad_request"
 
 
-def test_api_checks_csrf_for_the_login_cookie(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "RATELIMIT_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'csrf.db'}"})
+def test_api_checks_csrf_for_the_login_cookie(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     with app.app_context():
         factories.organizer("worker", "pw")
@@ -395,7 +393,7 @@ def test_poster(app, client, organizer):
     assert f"{code[:3]}&#8239;{code[3:]}" in page and "localhost/join" in page
     assert decode_qr_svg(inline_svg(page)) == f"http://localhost/join?code={code}"
     assert "style=" not in page and "<script>" not in page
-    assert 'class="print-page"' in page or "print-page" in page
+    assert re.search(r'<body class="[^"]*\bprint-page\b', page)  # the print layout (outreach.css)
     css = (STATIC / "css" / "outreach.css").read_text()
     assert "@page { size: A4" in css and "@media print" in css
     english = client.get(f"/outreach/events/{event_id}/poster?lang=en").get_data(as_text=True)

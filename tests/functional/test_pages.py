@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import LOCALES
+from tests.factories import LOCALES
 
 STATIC_PAGES = ["/", "/for/elderly", "/for/students", "/for/rural", "/scams", "/law", "/help"]
 TITLES = {

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import random
 import re
+from collections import Counter
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from webapp.quiz import scoring
+from webapp.catalog.loader import BANK_MINIMUMS
+from webapp.quiz import scoring, service
+from webapp.quiz.draw import draw, type_weights
 
 AUDIENCES = ("elderly", "students", "rural")
 
@@ -37,10 +41,14 @@ def wrong_choices(question):
     return [others[0]]
 
 
-def test_each_audience_has_a_bank_of_at_least_40(catalog):
-    for audience in AUDIENCES:
+def test_each_audience_has_a_full_bank_covering_its_page(catalog):
+    for audience, minimum in BANK_MINIMUMS.items():
         banks = catalog.quizzes_for(audience)
-        assert banks and sum(len(q.questions) for q in banks) >= 40, audience
+        assert banks and sum(len(q.questions) for q in banks) >= minimum, audience
+        slugs = {question.slug for quiz in banks for question in quiz.questions}
+        assert {t.slug for t in catalog.types_for(audience)} <= slugs, audience
+    per_type = Counter(question.slug for quiz in catalog.quizzes.values() for question in quiz.questions)
+    assert all(per_type[slug] >= 6 for slug in catalog.types), {s: per_type[s] for s in catalog.types if per_type[s] < 6}
     kinds = {q.kind for quiz in catalog.quizzes.values() for q in quiz.questions}
     assert kinds == {"single", "multiple", "truefalse", "scenario"}
 
@@ -89,6 +97,58 @@ def test_full_play_through_with_right_and_wrong_answers(client, catalog, audienc
     assert "7/10" in card
 
 
+# -- which questions a run draws ---------------------------------------------------------------
+
+def test_every_ten_question_draw_covers_ten_different_types(catalog):
+    for quiz in catalog.quizzes.values():
+        weights = type_weights(catalog.types_for(quiz.audience))
+        types_in_bank = len({q.slug for q in quiz.questions})
+        for seed in range(400):
+            picked = draw(quiz.questions, 10, weights, random.Random(seed))
+            assert len({q.id for q in picked}) == 10, (quiz.id, seed)
+            assert len({q.slug for q in picked}) == min(10, types_in_bank), (quiz.id, seed)
+
+
+def test_a_long_draw_repeats_a_type_only_after_every_type_came_once(catalog):
+    quiz = catalog.quizzes_for("elderly")[0]
+    types_in_bank = len({q.slug for q in quiz.questions})
+    picked = draw(quiz.questions, len(quiz.questions) + 5, type_weights(catalog.types_for("elderly")), random.Random(7))
+    assert sorted(q.id for q in picked) == sorted(q.id for q in quiz.questions)  # all of them, none twice
+    first_round = draw(quiz.questions, types_in_bank, {}, random.Random(8))
+    assert len({q.slug for q in first_round}) == types_in_bank
+
+
+def test_draws_favour_the_audiences_most_common_scams(catalog):
+    quiz = catalog.quizzes_for("general")[0]
+    listed = [t.slug for t in catalog.types_for("general")]
+    weights = type_weights(catalog.types_for("general"))
+    seen = Counter(q.slug for seed in range(3000) for q in draw(quiz.questions, 10, weights, random.Random(seed)))
+    most, least = seen[listed[0]], seen[listed[-1]]
+    assert most > 1.3 * least, (most, least)
+    top, bottom = listed[: len(listed) // 3], listed[-(len(listed) // 3):]
+    assert min(seen[s] for s in top) > max(seen[s] for s in bottom), seen
+    # A type the audience page does not list still turns up, less often than the listed ones.
+    students = catalog.quizzes_for("students")[0]
+    unlisted = {q.slug for q in students.questions} - {t.slug for t in catalog.types_for("students")}
+    assert unlisted
+    weights = type_weights(catalog.types_for("students"))
+    seen = Counter(q.slug for seed in range(3000) for q in draw(students.questions, 10, weights, random.Random(seed)))
+    assert all(0 < seen[slug] < seen[t.slug] for slug in unlisted for t in catalog.types_for("students")), seen
+
+
+@pytest.mark.parametrize("audience", (*AUDIENCES, "general"))
+def test_runs_started_through_the_site_ask_ten_different_types(client, catalog, audience):
+    quiz = catalog.quizzes_for(audience)[0]
+    for _ in range(15):
+        token = start(client, quiz.id)
+        with client.application.test_request_context():
+            run, _ = service.decode(token, catalog.quizzes.get)
+        assert len(set(run.question_ids)) == 10
+        assert len({quiz.question(qid).slug for qid in run.question_ids}) == 10
+        first, _ = current_question(client, quiz, token)
+        assert first.id == run.question_ids[0]
+
+
 def test_multiple_choice_needs_exactly_the_right_set(client, catalog):
     quiz = next(q for q in catalog.quizzes.values() if any(x.kind == "multiple" for x in q.questions))
     question = next(x for x in quiz.questions if x.kind == "multiple")
@@ -128,6 +188,30 @@ def test_choice_out_of_range_is_refused(client, run, choice):
     _, token, question = run
     response = client.post("/quiz/answer", data={"s": token, "question": question.id, "choice": choice})
     assert response.status_code == 400
+
+
+def test_each_refused_choice_says_what_is_wrong(client, catalog):
+    """One code, one meaning: two answers to a one-answer question ask for one answer; a number that is
+    no choice says so; nothing chosen asks for a choice (the page shows the code and its own words)."""
+    quiz = next(q for q in catalog.quizzes.values() if any(x.kind != "multiple" for x in q.questions))
+    cases = (
+        (["0", "1"], "one_choice", "Choose one answer for this question."),
+        (["9"], "bad_choice", "That answer is not one of the choices."),
+        ([], "no_choice", "Please choose an answer."),
+    )
+    for choices, code, words in cases:
+        token = start(client, quiz.id)
+        question, _ = current_question(client, quiz, token)
+        while question.kind == "multiple":  # the run's first question: draw again until it takes one answer
+            token = start(client, quiz.id)
+            question, _ = current_question(client, quiz, token)
+        response = client.post("/quiz/answer?lang=en", data={"s": token, "question": question.id, "choice": choices})
+        html = response.get_data(as_text=True)
+        assert f'data-code="{code}"' in html and words in html, code
+        if code == "no_choice":  # nothing chosen: the same question again, the words beside it
+            assert response.status_code == 422 and f'name="question" value="{question.id}"' in html
+        else:
+            assert response.status_code == 400 and "Back to the quizzes" in html
 
 
 def test_replayed_answer_is_refused_and_changes_nothing(client, run):

@@ -129,6 +129,43 @@ def test_unknown_slug_folder_and_related_slug(broken):
     assert "content/scams/fake-shopping/en.md: related.0: unknown or self slug 'nope'" in found
 
 
+def edit_bank(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["questions"] = change(data["questions"])
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_real_banks_pass_after_a_yaml_round_trip(broken):
+    edit_bank(broken / "quizzes" / "rural" / "rural-basics.yaml", lambda questions: questions)
+    assert problems_of(broken) == []
+
+
+def test_a_bank_below_its_count_is_reported(broken):
+    edit_bank(broken / "quizzes" / "rural" / "rural-basics.yaml", lambda questions: questions[:79])
+    edit_bank(broken / "quizzes" / "general" / "general-basics.yaml", lambda questions: questions[:59])
+    found = problems_of(broken)
+    assert "quizzes/rural: questions: 79 questions in the rural banks; at least 80 needed" in found, found
+    assert "quizzes/general: questions: 59 questions in the general banks; at least 60 needed" in found, found
+    assert not any(p.startswith(("quizzes/elderly", "quizzes/students")) for p in found), found
+
+
+def test_a_bank_missing_a_type_its_audience_page_lists_is_reported(broken):
+    path = broken / "quizzes" / "students" / "students-basics.yaml"
+    edit_bank(path, lambda questions: [q for q in questions if q["slug"] != "game-trading"] + [
+        {**q, "id": f"{q['id']}-copy"} for q in questions[:10]  # keep the count, lose the type
+    ])
+    found = problems_of(broken)
+    assert found == ["quizzes/students: questions: no question on game-trading, listed on the students page"], found
+
+
+def test_a_type_not_listed_for_the_audience_may_be_missing(broken):
+    path = broken / "quizzes" / "rural" / "rural-basics.yaml"
+    edit_bank(path, lambda questions: [q for q in questions if q["slug"] != "impersonate-relative"] + [
+        {**q, "id": f"{q['id']}-copy"} for q in questions[:10]
+    ])
+    assert problems_of(broken) == []
+
+
 def test_accomplice_without_risk_is_reported(broken):
     edit_front_matter(broken / "content/scams/rent-sell-cards/en.md", lambda d: d.pop("risk"))
     assert any(p.startswith("content/scams/rent-sell-cards/en.md: risk:") for p in problems_of(broken))

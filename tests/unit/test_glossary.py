@@ -48,10 +48,10 @@ def test_page_titles_use_the_glossary(client, lang, path, key):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_outreach_labels_use_the_glossary(app, lang):
-    from webapp.outreach import service
+    from webapp.outreach import forms
 
     with app.test_request_context(f"/?lang={lang}"):
-        assert {kind: str(service.kind_label(kind)) for kind in service.KINDS} == {
+        assert {kind: forms.kind_label(kind) for kind in forms.KINDS} == {
             kind: words[lang] for kind, words in GLOSSARY["event_kinds"].items()}
 
 

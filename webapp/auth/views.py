@@ -7,6 +7,7 @@ from functools import wraps
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
+from ..errors import message
 from ..extensions import db, limiter
 from ..models import Organizer
 from ..views_common import safe_next
@@ -49,7 +50,7 @@ def register():
         try:
             organizer = service.create_organizer(form.username.data, form.password.data)
         except service.UsernameTaken:
-            form.username.errors.append(_("This username is taken. Please choose another."))
+            form.username.errors.append(message("auth", "username_taken"))
         else:
             log_in(organizer)
             return redirect(url_for("classroom.index"), 303)
@@ -66,7 +67,7 @@ def login():
         if organizer is not None:
             log_in(organizer)
             return redirect(safe_next(request.args.get("next"), url_for("classroom.index")), 303)
-        error = _("Wrong username or password.")
+        error = message("auth", "bad_login")
     status = 401 if error else (400 if form.errors else 200)
     return render_template("auth/login.html", form=form, error=error), status
 

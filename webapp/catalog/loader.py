@@ -30,6 +30,8 @@ from .schema import (
 
 TRUE_FALSE = {"zh-Hans": ("对", "错"), "en": ("True", "False")}
 ALLOWED_TAGS = {"p", "strong", "em", "ul", "ol", "li", "blockquote", "br", "h3", "h4"}
+# The fewest questions an audience's banks hold together, so that a run of 10 rarely repeats one.
+BANK_MINIMUMS = {"elderly": 80, "students": 80, "rural": 80, "general": 60}
 
 
 @dataclass(frozen=True)
@@ -279,7 +281,22 @@ class _Loader:
                 quiz_file.id, quiz_file.audience, self.text(quiz_file.title), self.text(quiz_file.description),
                 tuple(questions), MappingProxyType({q.id: q for q in questions}),
             )
+        self.bank_coverage(quizzes, types)
         return quizzes
+
+    def bank_coverage(self, quizzes: dict[str, Quiz], types: dict[str, ScamType]) -> None:
+        """Each audience's banks hold enough questions and every type its audience page lists."""
+        for audience, minimum in BANK_MINIMUMS.items():
+            banks = [q for q in quizzes.values() if q.audience == audience]
+            folder = self.quiz_dir / audience
+            count = sum(len(q.questions) for q in banks)
+            if count < minimum:
+                self.problem(folder, "questions", f"{count} questions in the {audience} banks; at least {minimum} needed")
+            present = {question.slug for quiz in banks for question in quiz.questions}
+            listed = [t.slug for t in sorted(types.values(), key=lambda t: t.rank) if audience in t.audiences]
+            missing = [slug for slug in listed if slug not in present]
+            if missing:
+                self.problem(folder, "questions", f"no question on {', '.join(missing)}, listed on the {audience} page")
 
     def question(self, path: Path, field: str, q, types: dict[str, ScamType]) -> Question | None:
         bad = len(self.problems)

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from . import codes
-from .service import DEFAULT_QUESTIONS
+from .sessions import DEFAULT_QUESTIONS
 
 
 def time_limit_choices():

@@ -4,22 +4,15 @@ Participants then use the session endpoints (/api/v1/sessions/<code>/...) with t
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
-from flask_babel import gettext as _
 
+from ..api_common import json_body, require_organizer
 from ..catalog import get_catalog
-from ..classroom.api import json_body, require_organizer
-from ..errors import ApiError, api_error_response
+from ..errors import DomainError
 from ..extensions import csrf
 from . import service
-from .service import EventError
 
 api = Blueprint("outreach_api", __name__, url_prefix="/api/v1/events")
 FIELDS = ("kind", "place", "date", "quiz")
-
-
-@api.errorhandler(EventError)
-def event_error(error: EventError):
-    return api_error_response(error.code, error.message, error.status)
 
 
 @api.post("")
@@ -29,7 +22,7 @@ def create_event():
     data = json_body()
     missing = [name for name in FIELDS if data.get(name) in (None, "")]
     if missing:
-        raise ApiError("missing_field", _("Please send %(fields)s.", fields=", ".join(missing)), 400)
+        raise DomainError("missing_field", 400, domain="api", fields=", ".join(missing))
     quiz_id = data["quiz"]
     quiz = get_catalog().quizzes.get(quiz_id) if isinstance(quiz_id, str) else None
     event = service.create_event(

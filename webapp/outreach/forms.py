@@ -14,14 +14,27 @@ from wtforms.widgets import DateInput
 
 from ..catalog import Question
 from ..classroom import codes
-from .service import AUDIENCE_MAX, KINDS, LABEL_MAX, MESSAGES, PLACE_MAX, parse_date
+from ..errors import message
+from .service import AUDIENCE_MAX, LABEL_MAX, PLACE_MAX, parse_date
+
+KINDS = {  # the names of service.KINDS
+    "school": _l("In schools"),
+    "enterprise": _l("In workplaces"),
+    "community": _l("In communities"),
+    "village": _l("In villages"),
+    "family": _l("In families"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return str(KINDS.get(kind, kind))
 
 
 def iso_date(_form, field) -> None:
     """The browser's date picker sends year-month-day; a typed date must look the same."""
     field.date = parse_date(field.data)
     if field.date is None:
-        raise ValidationError(str(MESSAGES["bad_date"]))
+        raise ValidationError(message("outreach", "bad_date"))
 
 
 class EventForm(FlaskForm):

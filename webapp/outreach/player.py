@@ -1,18 +1,21 @@
 """A participant's pages in an outreach event (a self-paced session): /play/<code> shows the player's own
-next question, then feedback on each answer; /play/<code>/kiosk turns a shared tablet into a kiosk that
-starts a fresh player for each person and forgets the last one when they finish. No JavaScript needed."""
+next question, then feedback on each answer (the answer POST is classroom's, for both kinds of session);
+/play/<code>/kiosk turns a shared tablet into a kiosk that starts a fresh player for each person and
+forgets the last one when they finish. No JavaScript needed."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..classroom import service as classroom
-from ..classroom.forms import AnswerForm, JoinForm
-from ..classroom.service import ClassroomError
-from ..classroom.views import PLAYER_COOKIE, PLAYER_COOKIE_AGE, set_player_cookie
+from ..classroom import queries, self_paced, sessions
+from ..classroom.forms import AnswerForm
+from ..classroom.players import forget_player, set_play_cookie, set_player_cookie
+from ..classroom.views import bad_code_page, gone_page, self_paced_play_page
+from ..errors import DomainError
 from ..extensions import limiter
 from ..models import LiveSession, Phase, Player
+from ..quiz.scoring import missed_slugs
 from . import service
 from .forms import KioskForm
 
@@ -25,33 +28,29 @@ def in_kiosk() -> bool:
     return request.cookies.get(KIOSK_COOKIE) == "1"
 
 
-def forget_player(response, code: str) -> None:
-    response.delete_cookie(PLAYER_COOKIE, path=url_for("classroom.play", code=code))
-
-
+@self_paced_play_page
 def play(live: LiveSession, player: Player | None):
     """GET /play/<code> of a self-paced session."""
     if player is None:
         if in_kiosk() and live.phase != Phase.FINISHED:
             return redirect(url_for("kiosk.start", code=live.code), 303)
         if live.phase == Phase.FINISHED:
-            return render_template("classroom/gone.html", live=live, message=classroom.MESSAGES["finished"])
+            return gone_page(live)
         return redirect(url_for("classroom.join", code=live.code), 303)
-    questions = classroom.questions_of(live)
-    answered, right = classroom.progress(player)
-    index = answered if answered < len(questions) and live.phase != Phase.FINISHED else None
+    questions = sessions.questions_of(live)
+    answered, right = queries.progress(player)
+    index = self_paced.own_index(live, answered)
     feedback = None
     last = request.args.get("answered", "")
     if last.isdigit() and int(last) < len(questions):
-        answer = classroom.answer_of(player, int(last))
+        answer = queries.answer_of(player, int(last))
         if answer is not None:
             feedback = (questions[int(last)], answer)
-    event = service.event_of_session(live)
     kiosk = in_kiosk()
-    missed = [] if index is not None else missed_slugs(player, questions)
+    missed = [] if index is not None else missed_of(player, questions)
     response = current_app.make_response(render_template(
-        "outreach/play.html", live=live, event=event, player=player, questions=questions, index=index,
-        question=questions[index] if index is not None else None, answered=answered, right=right,
+        "outreach/play.html", live=live, event=service.event_of_session(live), player=player, questions=questions,
+        index=index, question=questions[index] if index is not None else None, answered=answered, right=right,
         feedback=feedback, kiosk=kiosk, missed=missed, form=AnswerForm(question=index),
         reset_seconds=KIOSK_RESET_SECONDS,
     ))
@@ -61,56 +60,33 @@ def play(live: LiveSession, player: Player | None):
     return response
 
 
-def missed_slugs(player: Player, questions) -> list[str]:
+def missed_of(player: Player, questions) -> list[str]:
     """The scam types of the questions this player got wrong, in question order, each once."""
-    slugs: list[str] = []
-    for index, question in enumerate(questions):
-        answer = classroom.answer_of(player, index)
-        if answer is not None and not answer.correct and question.slug not in slugs:
-            slugs.append(question.slug)
-    return slugs
-
-
-def answer(live: LiveSession, player: Player):
-    """POST /play/<code>/answer of a self-paced session: record once, then show the feedback."""
-    form = AnswerForm()
-    target = url_for("classroom.play", code=live.code)
-    if form.validate_on_submit():
-        index = int(form.question.data) if form.question.data.isdigit() else -1
-        try:
-            result = classroom.record_answer(live, player, index, request.form.getlist("choice"))
-        except ClassroomError as failure:
-            flash(failure.message)
-        else:
-            if result.accepted:
-                target = url_for("classroom.play", code=live.code, answered=index)
-            else:
-                flash(str(classroom.MESSAGES[result.reason]))
-    return redirect(target, 303)
+    given = {answer.question_index: answer for answer in queries.answers_of_player(player)}
+    return missed_slugs((q.slug, given[i].correct) for i, q in enumerate(questions) if i in given)
 
 
 @kiosk_bp.route("/play/<code>/kiosk", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_JOIN"], methods=["POST"])
 def start(code: str):
     """A shared tablet: each person taps Start and gets a new player; nothing of the last one is kept."""
-    live = classroom.find_session(code)
+    live = sessions.find_session(code)
     if live is None or not live.self_paced:
-        form = JoinForm(code=code)
-        return render_template("classroom/join.html", form=form, error=classroom.MESSAGES["bad_code"]), 404
+        return bad_code_page(code)
     if live.phase == Phase.FINISHED:
-        return render_template("classroom/gone.html", live=live, message=classroom.MESSAGES["finished"])
+        return gone_page(live)
     form = KioskForm()
     error, status = None, 200
     if form.validate_on_submit():
         nickname = (form.nickname.data or "").strip() or _("Guest")
         try:
-            _player, token = classroom.join(live, nickname)
-        except ClassroomError as failure:
+            _player, token = self_paced.join(live, nickname)
+        except DomainError as failure:
             error, status = failure.message, failure.status
         else:
             response = redirect(url_for("classroom.play", code=live.code), 303)
             set_player_cookie(response, live.code, token)
-            set_kiosk_cookie(response, live.code)
+            set_play_cookie(response, live.code, KIOSK_COOKIE, "1")
             return response
     elif form.errors:
         status = 400
@@ -118,13 +94,6 @@ def start(code: str):
         "outreach/kiosk.html", live=live, event=service.event_of_session(live), form=form, error=error,
     ), status))
     forget_player(response, live.code)  # whoever used the tablet before is gone
-    set_kiosk_cookie(response, live.code)
+    set_play_cookie(response, live.code, KIOSK_COOKIE, "1")
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def set_kiosk_cookie(response, code: str) -> None:
-    response.set_cookie(
-        KIOSK_COOKIE, "1", max_age=PLAYER_COOKIE_AGE, path=url_for("classroom.play", code=code),
-        httponly=True, samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
-    )

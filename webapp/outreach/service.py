@@ -9,13 +9,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from ..catalog import Question, Quiz, get_catalog
 from ..catalog.schema import Text
-from ..classroom import codes
-from ..classroom import service as classroom
+from ..classroom import codes, queries, self_paced, sessions
+from ..classroom.results import PaceSummary, pace_summaries
+from ..errors import DomainError
 from ..extensions import db
 from ..models import Answer, Event, LiveSession, Player
 
@@ -24,38 +24,14 @@ PLACE_MAX = 100
 AUDIENCE_MAX = 100
 LABEL_MAX = codes.NICKNAME_MAX
 MISSED_TYPES = 5
-KINDS = {
-    "school": _l("In schools"),
-    "enterprise": _l("In workplaces"),
-    "community": _l("In communities"),
-    "village": _l("In villages"),
-    "family": _l("In families"),
-}
+KINDS = ("school", "enterprise", "community", "village", "family")  # their names: outreach/forms.py
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-MESSAGES = {
-    "bad_kind": _l("Choose where the event is: a school, a workplace, a community, a village or a family."),
-    "bad_place": _l("Please write the place, in at most %(max)s characters.", max=PLACE_MAX),
-    "bad_audience": _l("Please describe the audience in at most %(max)s characters.", max=AUDIENCE_MAX),
-    "bad_date": _l("Please give the date as year-month-day, for example 2025-03-15."),
-    "bad_quiz": _l("There is no such quiz."),
-}
 
 
-class EventError(Exception):
-    """A refused event; `code` names it, str(message) is safe to show."""
-
-    def __init__(self, code: str, status: int = 400):
-        super().__init__(code)
-        self.code, self.status = code, status
-
-    @property
-    def message(self) -> str:
-        return str(MESSAGES[self.code])
-
-
-def kind_label(kind: str) -> str:
-    return str(KINDS.get(kind, kind))
+def refused(code: str, **params) -> DomainError:
+    """A refused event (its words are in webapp/errors.py); always a 400."""
+    return DomainError(code, 400, domain="outreach", **params)
 
 
 def parse_date(raw) -> date | None:
@@ -84,22 +60,22 @@ def clean_text(raw, limit: int, required: bool) -> str | None:
 def create_event(organizer_id: int, kind, place, day, quiz: Quiz | None, audience=None) -> Event:
     """Check everything, then open the event's self-paced session with ten questions drawn from the quiz."""
     if not isinstance(kind, str) or kind not in KINDS:
-        raise EventError("bad_kind")
+        raise refused("bad_kind")
     place = clean_text(place, PLACE_MAX, required=True)
     if place is None:
-        raise EventError("bad_place")
+        raise refused("bad_place", max=PLACE_MAX)
     if isinstance(day, date):
         day = parse_date(day.isoformat())
     else:
         day = parse_date(day)
     if day is None:
-        raise EventError("bad_date")
+        raise refused("bad_date")
     audience = clean_text(audience, AUDIENCE_MAX, required=False)
     if audience is None:
-        raise EventError("bad_audience")
+        raise refused("bad_audience", max=AUDIENCE_MAX)
     if quiz is None or not quiz.questions:
-        raise EventError("bad_quiz")
-    live, _host_token = classroom.create_session(organizer_id, quiz, count=QUESTIONS, self_paced=True)
+        raise refused("bad_quiz")
+    live, _host_token = self_paced.create_session(organizer_id, quiz, QUESTIONS)
     event = Event(
         organizer_id=organizer_id, live_session_id=live.id, kind=kind, place=place, date=day,
         audience=audience, quiz_id=quiz.id,
@@ -121,17 +97,17 @@ def event_of_session(live: LiveSession) -> Event | None:
     return db.session.scalar(select(Event).where(Event.live_session_id == live.id))
 
 
-def events_of(organizer_id: int) -> list[tuple[Event, classroom.PaceSummary]]:
+def events_of(organizer_id: int) -> list[tuple[Event, PaceSummary]]:
     """The organizer's events, latest date first, each with its totals."""
     events = list(db.session.scalars(
         select(Event).where(Event.organizer_id == organizer_id).order_by(Event.date.desc(), Event.id.desc())
     ))
-    summaries = classroom.pace_summaries([e.live_session for e in events]) if events else {}
+    summaries = pace_summaries([e.live_session for e in events]) if events else {}
     return [(e, summaries[e.live_session_id]) for e in events]
 
 
-def grand_total(rows: list[tuple[Event, classroom.PaceSummary]]) -> classroom.PaceSummary:
-    return classroom.PaceSummary(
+def grand_total(rows: list[tuple[Event, PaceSummary]]) -> PaceSummary:
+    return PaceSummary(
         online=sum(s.online for _e, s in rows), paper=sum(s.paper for _e, s in rows),
         finished=sum(s.finished for _e, s in rows), right_finished=sum(s.right_finished for _e, s in rows),
         total=QUESTIONS,
@@ -143,7 +119,7 @@ def quiz_of(event: Event) -> Quiz | None:
 
 
 def questions_of(event: Event) -> list[Question]:
-    return classroom.questions_of(event.live_session)
+    return sessions.questions_of(event.live_session)
 
 
 # -- the report ----------------------------------------------------------------------------------
@@ -181,19 +157,18 @@ class MissedType:
 @dataclass(frozen=True)
 class Report:
     event: Event
-    summary: classroom.PaceSummary
+    summary: PaceSummary
     questions: list[QuestionLine]
     missed: list[MissedType]  # the scam types people got wrong most, most wrong answers first
 
 
 def report(event: Event) -> Report:
     live = event.live_session
-    questions = classroom.questions_of(live)
-    right = func.coalesce(func.sum(case((Answer.correct.is_(True), 1), else_=0)), 0)
+    questions = sessions.questions_of(live)
     rows = db.session.execute(
-        select(Answer.question_index, func.count(Answer.id), right)
+        select(Answer.question_index, func.count(Answer.id), queries.right_count())
         .join(Player, Answer.player_id == Player.id)
-        .where(Player.live_session_id == live.id, Player.removed_at.is_(None))
+        .where(queries.active_players(live.id))
         .group_by(Answer.question_index)
     )
     counts = {index: (int(answered), int(rights)) for index, answered, rights in rows}
@@ -209,7 +184,7 @@ def report(event: Event) -> Report:
         for slug, (answered, wrong) in by_type.items() if wrong
     ]
     missed.sort(key=lambda m: (-m.wrong, -m.share_wrong, m.slug))
-    return Report(event, classroom.pace_summaries([live])[live.id], lines, missed[:MISSED_TYPES])
+    return Report(event, pace_summaries([live])[live.id], lines, missed[:MISSED_TYPES])
 
 
 def report_csv(rep: Report, tag: str) -> str:
@@ -249,11 +224,10 @@ def report_csv(rep: Report, tag: str) -> str:
 
 def paper_sheets(event: Event) -> list[tuple[Player, int, int]]:
     """The paper sheets typed in for an event, newest first: (player, answered, right)."""
-    right = func.coalesce(func.sum(case((Answer.correct.is_(True), 1), else_=0)), 0)
     rows = db.session.execute(
-        select(Player, func.count(Answer.id), right)
+        select(Player, func.count(Answer.id), queries.right_count())
         .outerjoin(Answer, Answer.player_id == Player.id)
-        .where(Player.live_session_id == event.live_session_id, Player.paper.is_(True), Player.removed_at.is_(None))
+        .where(queries.active_players(event.live_session_id), Player.paper.is_(True))
         .group_by(Player.id)
         .order_by(Player.id.desc())
     )

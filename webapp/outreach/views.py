@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
-from wtforms.fields.choices import SelectChoice
 
 from ..auth import current_organizer_id, login_required
 from ..catalog import get_catalog
-from ..classroom import qr
-from ..classroom import service as classroom
-from ..classroom.service import ClassroomError
+from ..classroom import qr, self_paced
+from ..classroom.results import pace_summaries
+from ..errors import DomainError
 from ..i18n import current_tag
 from ..models import Event
+from ..views_common import form_page, quiz_form
 from . import printing, service
-from .forms import EventForm, marks_of, paper_form
-from .service import EventError
+from .forms import EventForm, kind_label, marks_of, paper_form
 
 bp = Blueprint("outreach", __name__, url_prefix="/outreach")
 LETTERS = "ABCDEFGH"
@@ -38,7 +37,7 @@ def qr_markup(event: Event) -> Markup:
 
 @bp.app_context_processor
 def outreach_globals() -> dict:
-    return {"kind_label": service.kind_label, "letters": LETTERS}
+    return {"kind_label": kind_label, "letters": LETTERS}
 
 
 @bp.get("/")
@@ -52,29 +51,27 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    quizzes = get_catalog().quizzes
-    form = EventForm(quiz=request.args.get("quiz"))
-    form.quiz.choices = [SelectChoice(q.id, q.title.get(current_tag())) for q in quizzes.values()]
+    form = quiz_form(EventForm)
     if form.validate_on_submit():
         try:
             event = service.create_event(
                 current_organizer_id(), form.kind.data, form.place.data, form.date.date,
-                quizzes.get(form.quiz.data), form.audience.data,
+                get_catalog().quizzes.get(form.quiz.data), form.audience.data,
             )
-        except EventError as error:
+        except DomainError as error:
             field = {"bad_kind": form.kind, "bad_place": form.place, "bad_date": form.date,
                      "bad_audience": form.audience}.get(error.code, form.quiz)
             field.errors = [*field.errors, error.message]
         else:
             return redirect(url_for("outreach.event", event_id=event.id), 303)
-    return render_template("outreach/new.html", form=form), 400 if form.errors else 200
+    return form_page("outreach/new.html", form)
 
 
 @bp.get("/events/<int:event_id>")
 @login_required
 def event(event_id: int):
     event = owned(event_id)
-    summary = classroom.pace_summaries([event.live_session])[event.live_session_id]
+    summary = pace_summaries([event.live_session])[event.live_session_id]
     return render_template("outreach/event.html", event=event, summary=summary, quiz=service.quiz_of(event),
                            join_url=join_url(event))
 
@@ -90,7 +87,7 @@ def poster(event_id: int):
 @login_required
 def projector(event_id: int):
     event = owned(event_id)
-    summary = classroom.pace_summaries([event.live_session])[event.live_session_id]
+    summary = pace_summaries([event.live_session])[event.live_session_id]
     return render_template("outreach/projector.html", event=event, summary=summary, join_url=join_url(event))
 
 
@@ -130,17 +127,15 @@ def paper(event_id: int):
         if not label.strip():
             label = _("Paper sheet %(number)s", number=len(service.paper_sheets(event)) + 1)
         try:
-            classroom.record_paper_sheet(event.live_session, label, marks_of(form, len(questions)))
-        except ClassroomError as error:
+            self_paced.record_paper_sheet(event.live_session, label, marks_of(form, len(questions)))
+        except DomainError as error:
             form.label.errors = [*form.label.errors, error.message]
         else:
             marks = marks_of(form, len(questions))
             flash(_("Sheet %(number)s saved: %(right)s of %(total)s right. It counts in the report now. Enter the next one.",
                     number=len(service.paper_sheets(event)), right=sum(m is True for m in marks), total=len(questions)))
             return redirect(url_for("outreach.paper", event_id=event.id), 303)
-    return render_template(
-        "outreach/paper.html", event=event, form=form, questions=questions, sheets=service.paper_sheets(event),
-    ), 400 if form.errors else 200
+    return form_page("outreach/paper.html", form, event=event, questions=questions, sheets=service.paper_sheets(event))
 
 
 @bp.get("/events/<int:event_id>/report")

@@ -32,3 +32,14 @@ def overall_level(points: int) -> str:
 
 def mastered(right: int, answered: int) -> bool:
     return right >= MASTERY_RIGHT and right / answered >= MASTERY_SHARE
+
+
+def missed_slugs(answers) -> list[str]:
+    """The scam types of the questions answered wrong, in the order given, each once.
+
+    `answers`: (scam type slug, right or not) pairs, as a solo run or a self-paced player answered them."""
+    slugs: list[str] = []
+    for slug, correct in answers:
+        if not correct and slug not in slugs:
+            slugs.append(slug)
+    return slugs

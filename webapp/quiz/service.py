@@ -11,20 +11,19 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
 from ..catalog import Question, Quiz
+from ..errors import DomainError
 from ..extensions import db
 from ..models import QuizStep
 from . import scoring
+from .draw import draw, type_weights
 
 RUN_LENGTH = 10
 _random = secrets.SystemRandom()
 
 
-class QuizError(Exception):
-    """A tampered, replayed or impossible request; the message is safe to show."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
+def refused(code: str) -> DomainError:
+    """A tampered, replayed or impossible request (its words are in webapp/errors.py)."""
+    return DomainError(code, 400, domain="quiz")
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def encode(run: Run) -> str:
 
 def decode(token: str | None, quiz_lookup) -> tuple[Run, Quiz]:
     if not token or len(token) > 4000:
-        raise QuizError("missing_run", "This quiz run is missing. Please start the quiz again.")
+        raise refused("missing_run")
     try:
         data = _serializer().loads(token)
         quiz = quiz_lookup(data["q"])
@@ -91,14 +90,16 @@ def decode(token: str | None, quiz_lookup) -> tuple[Run, Quiz]:
         )
         run = Run(str(data["r"]), data["q"], ids, steps)
     except (BadSignature, KeyError, TypeError, ValueError, IndexError):
-        raise QuizError("bad_run", "This quiz run is not valid. Please start the quiz again.") from None
+        raise refused("bad_run") from None
     if quiz is None or any(quiz.question(qid) is None for qid in ids):
-        raise QuizError("bad_run", "This quiz run is not valid. Please start the quiz again.")
+        raise refused("bad_run")
     return run, quiz
 
 
 def start(quiz: Quiz, length: int = RUN_LENGTH) -> Run:
-    picked = _random.sample(quiz.questions, min(length, len(quiz.questions)))
+    """A new run: `length` questions of as many different scam types, the audience's commonest more often."""
+    weights = type_weights(current_app.extensions["catalog"].types_for(quiz.audience))
+    picked = draw(quiz.questions, length, weights, _random)
     return Run(secrets.token_hex(12), quiz.id, tuple(q.id for q in picked))
 
 
@@ -106,22 +107,22 @@ def parse_choices(raw: list[str], question: Question) -> frozenset[int]:
     try:
         chosen = frozenset(int(value) for value in raw)
     except ValueError:
-        raise QuizError("bad_choice", "That answer is not one of the choices.") from None
+        raise refused("bad_choice") from None
     if not chosen:
-        raise QuizError("no_choice", "Please choose an answer.")
+        raise refused("no_choice")
     if any(not 0 <= c < len(question.choices) for c in chosen):
-        raise QuizError("bad_choice", "That answer is not one of the choices.")
+        raise refused("bad_choice")
     if question.kind != "multiple" and len(chosen) != 1:
-        raise QuizError("bad_choice", "Choose one answer for this question.")
+        raise refused("one_choice")
     return chosen
 
 
 def answer(run: Run, quiz: Quiz, question_id: str, raw_choices: list[str]) -> Run:
     """Score one answer; record the step so the same answer can't be sent twice."""
     if run.finished:
-        raise QuizError("finished", "This quiz is already finished.")
+        raise refused("finished")
     if question_id != run.question_ids[run.index]:
-        raise QuizError("wrong_question", "That is not the current question of this quiz run.")
+        raise refused("wrong_question")
     question = quiz.question(question_id)
     chosen = parse_choices(raw_choices, question)
     correct = question.is_correct(chosen)
@@ -131,7 +132,7 @@ def answer(run: Run, quiz: Quiz, question_id: str, raw_choices: list[str]) -> Ru
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise QuizError("replayed", "This question was already answered. Your score has not changed.") from None
+        raise refused("replayed") from None
     return replace(run, steps=(*run.steps, Step(question_id, tuple(sorted(chosen)), correct, points)))
 
 

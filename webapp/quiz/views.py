@@ -6,9 +6,10 @@ from flask import Blueprint, abort, jsonify, make_response, redirect, render_tem
 from flask_babel import gettext as _
 
 from ..catalog import get_catalog
+from ..errors import DomainError, message
 from ..i18n import current_tag
 from . import scoring, service
-from .service import PROGRESS_COOKIE, QuizError
+from .service import PROGRESS_COOKIE
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
 api = Blueprint("quiz_api", __name__, url_prefix="/api/v1")
@@ -20,25 +21,6 @@ LATEST_RUN_COOKIE = "quizrun"
 
 def level_names() -> dict[str, str]:
     return {"beginner": _("Anti-fraud beginner"), "expert": _("Anti-fraud expert"), "guardian": _("Anti-fraud guardian")}
-
-
-def error_messages() -> dict[str, str]:
-    return {
-        "missing_run": _("This quiz run is missing. Please start the quiz again."),
-        "bad_run": _("This quiz run is not valid. Please start the quiz again."),
-        "bad_choice": _("That answer is not one of the choices."),
-        "no_choice": _("Please choose an answer."),
-        "no_choice_multiple": _("Please tick at least one answer. You may tick several."),
-        "finished": _("This quiz is already finished."),
-        "wrong_question": _("That is not the current question of this quiz run."),
-        "replayed": _("This question was already answered. Your score has not changed."),
-    }
-
-
-@bp.errorhandler(QuizError)
-def quiz_error(error: QuizError):
-    message = error_messages().get(error.code, str(error))
-    return render_template("quiz/error.html", message=message, code=error.code), 400
 
 
 def load_run():
@@ -65,7 +47,7 @@ def latest_run_after(run):
     """The same run further on, as this browser last saw it, or None."""
     try:
         latest, _quiz = service.decode(request.cookies.get(LATEST_RUN_COOKIE), get_catalog().quizzes.get)
-    except QuizError:
+    except DomainError:
         return None
     if latest.run_id != run.run_id or latest.index <= run.index:
         return None
@@ -97,16 +79,16 @@ def answer():
     question_id = request.form.get("question", "")
     try:
         run = service.answer(run, quiz, question_id, request.form.getlist("choice"))
-    except QuizError as error:
+    except DomainError as error:
         if error.code in ("replayed", "wrong_question") and (latest := latest_run_after(run)):
             # Back, then answered again: the first answer stands; carry on where the run is.
             return redirect(url_for("quiz.play", s=service.encode(latest), note="answered"), 303)
         if error.code == "no_choice" and not run.finished and question_id == run.question_ids[run.index]:
             question = quiz.question(question_id)
-            message = error_messages()["no_choice_multiple" if question.kind == "multiple" else "no_choice"]
             return render_template(
                 "quiz/question.html", run=run, quiz=quiz, question=question, token=request.values["s"],
-                error=message,
+                error=message("quiz", code := "no_choice_multiple" if question.kind == "multiple" else "no_choice"),
+                error_code=code,
             ), 422
         raise
     token = service.encode(run)
@@ -130,11 +112,7 @@ def feedback():
 
 def summary(run, quiz) -> dict:
     catalog = get_catalog()
-    wrong_slugs = []
-    for step in run.steps:
-        slug = quiz.question(step.question_id).slug
-        if not step.correct and slug not in wrong_slugs:
-            wrong_slugs.append(slug)
+    wrong_slugs = scoring.missed_slugs((quiz.question(step.question_id).slug, step.correct) for step in run.steps)
     return {
         "level": scoring.run_level(run.right, len(run.steps)),
         "review": [catalog.explainer(slug, current_tag()) for slug in wrong_slugs],

@@ -1,0 +1,144 @@
+"""A live session: the host drives it through lobby → (question → reveal)* → finished.
+
+Phase changes are conditional UPDATEs on the phase and question they start from, so two workers (or a
+double click) can't advance twice. This module and self_paced.py offer the same four functions (join,
+record_answer, state, state_tag); modes.of(session) picks the right one."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+
+from ..extensions import db
+from ..models import LiveSession, Phase, Player, utcnow
+from . import answers, codes, queries, results, sessions
+from .answers import AnswerResult
+from .sessions import refused
+
+
+def create_session(organizer_id: int, quiz, scoring: str = "speed", time_limit: int | None = 20,
+                   count: int | None = None) -> tuple[LiveSession, str]:
+    return sessions.create_session(organizer_id, quiz, scoring, time_limit, count)
+
+
+def join(live: LiveSession, raw_nickname: str | None):
+    """Nicknames are unique in a live session: everyone sees the leaderboard."""
+    return sessions.join(live, raw_nickname)
+
+
+# -- the state machine ---------------------------------------------------------------------------
+
+
+def _transition(live: LiveSession, from_phase: str, from_index: int | None, **values) -> bool:
+    """Move from (from_phase, from_index) to `values` unless another request did it first. Commits."""
+    same_index = (LiveSession.question_index.is_(None) if from_index is None
+                  else LiveSession.question_index == from_index)
+    result = db.session.execute(
+        update(LiveSession)
+        .where(LiveSession.id == live.id, LiveSession.phase == from_phase, same_index)
+        .values(version=LiveSession.version + 1, **values)
+    )
+    db.session.commit()  # expires `live`: the next read reloads it
+    return result.rowcount == 1
+
+
+def _open_question(live: LiveSession, index: int) -> bool:
+    now = utcnow()
+    deadline = now + timedelta(seconds=live.time_limit) if live.time_limit else None
+    return _transition(
+        live, live.phase, live.question_index,
+        phase=Phase.QUESTION, question_index=index, question_started_at=now, deadline=deadline,
+    )
+
+
+def advance(live: LiveSession, expected: tuple[str, int | None] | None = None) -> LiveSession:
+    """The host's "start" / "reveal" / "next": lobby → question 0 → reveal → question 1 → … → finished.
+
+    `expected` is the (phase, index) the host's screen showed; when the session has moved on since
+    (a double click, two host screens), nothing happens and a "stale" refusal is raised.
+    """
+    if live.self_paced:
+        raise refused("self_paced", 409)
+    if expected is not None and (live.phase, live.question_index) != expected:
+        raise refused("stale", 409)
+    if live.phase == Phase.FINISHED:
+        raise refused("finished", 409)
+    if live.phase == Phase.LOBBY:
+        if queries.player_count(live) == 0:
+            raise refused("no_players", 409)
+        done = _open_question(live, 0)
+    elif live.phase == Phase.QUESTION:
+        done = _transition(live, Phase.QUESTION, live.question_index, phase=Phase.REVEAL)
+    elif live.question_index + 1 < len(live.question_ids):
+        done = _open_question(live, live.question_index + 1)
+    else:
+        done = _transition(
+            live, Phase.REVEAL, live.question_index, phase=Phase.FINISHED, open_code=None, finished_at=utcnow(),
+        )
+    if not done:
+        raise refused("stale", 409)
+    return live
+
+
+def expire_if_due(live: LiveSession, now: datetime | None = None) -> None:
+    """Past the deadline an open question turns into its reveal (whoever looks first does it)."""
+    now = now or utcnow()
+    if live.phase == Phase.QUESTION and live.deadline is not None and now > live.deadline:
+        _transition(live, Phase.QUESTION, live.question_index, phase=Phase.REVEAL)
+
+
+# -- answers -------------------------------------------------------------------------------------
+
+
+def record_answer(live: LiveSession, player: Player, question_index, raw_choice, now: datetime | None = None) -> AnswerResult:
+    """Only the open question takes answers, until its deadline; the last player to answer reveals it."""
+    if (earlier := answers.earlier_result(live, player, question_index)) is not None:
+        return earlier
+    if live.phase != Phase.QUESTION:
+        return answers.refusal("too_late" if question_index == live.question_index else "not_question")
+    if question_index != live.question_index:
+        return answers.refusal("wrong_question")
+    now = now or utcnow()
+    if live.deadline is not None and now > live.deadline:
+        return answers.refusal("too_late")
+    question = sessions.questions_of(live)[question_index]
+    remaining = (live.deadline - now).total_seconds() if live.deadline else None
+    result = answers.store_once(
+        player, question_index, question, raw_choice,
+        lambda correct: codes.points_for(correct, live.scoring, live.time_limit, remaining), now,
+    )
+    if result.repeated:
+        return result
+    db.session.commit()  # no version bump: pollers see a new answer count through the ETag (see state_tag)
+    if queries.answer_count(live, question_index) >= queries.player_count(live):  # everyone has answered: reveal now
+        _transition(live, Phase.QUESTION, question_index, phase=Phase.REVEAL)
+    return result
+
+
+# -- what pollers see ----------------------------------------------------------------------------
+
+
+def state_tag(live: LiveSession, player: Player | None) -> str:
+    """What, besides the version, a poller's view of an open question depends on: a player's own
+    answer, or (the host, the projector) how many have answered. Answers don't bump the version, so
+    300 phones polling during a question mostly get 304."""
+    if live.phase != Phase.QUESTION:
+        return ""
+    if player is not None:
+        return "a" if queries.answer_of(player, live.question_index) is not None else "n"
+    return str(queries.answer_count(live))
+
+
+def state(live: LiveSession, tag: str, player: Player | None = None) -> dict:
+    """The poll body: the public state, and with a player's token that player's own standing."""
+    body = results.public_state(live, tag)
+    if player is not None:
+        standing = results.standing_of(live, player) if live.phase in (Phase.REVEAL, Phase.FINISHED) else None
+        body["me"] = {
+            "nickname": player.nickname,
+            "points": standing.points if standing else queries.points_of(player),
+            "rank": standing.rank if standing else None,
+            "answered": queries.answer_of(player, live.question_index) is not None,
+        }
+    return body

@@ -1,0 +1,74 @@
+"""The queries the rest of classroom/ (and outreach/) share, each written once: who is still playing,
+how many answered, how many got it right."""
+
+from __future__ import annotations
+
+from sqlalchemy import case, func, select
+
+from ..extensions import db
+from ..models import Answer, LiveSession, Player
+
+
+def active_players(session_id):
+    """The WHERE clause of "players of this session the host has not removed" (an id or a column)."""
+    return (Player.live_session_id == session_id) & Player.removed_at.is_(None)
+
+
+def right_count():
+    """SUM of right answers over the grouped rows (0 when there are none)."""
+    return func.coalesce(func.sum(case((Answer.correct.is_(True), 1), else_=0)), 0)
+
+
+def players_of(live: LiveSession) -> list[Player]:
+    return list(db.session.scalars(select(Player).where(active_players(live.id)).order_by(Player.id)))
+
+
+def player_count(live: LiveSession) -> int:
+    return db.session.scalar(select(func.count(Player.id)).where(active_players(live.id))) or 0
+
+
+def player_count_column():
+    """The number of active players of each LiveSession row, as a correlated subquery."""
+    return (
+        select(func.count(Player.id)).where(active_players(LiveSession.id)).correlate(LiveSession).scalar_subquery()
+    )
+
+
+def answers_of(live: LiveSession, index: int | None = None) -> list[Answer]:
+    """The answers of the active players, to one question or to all."""
+    stmt = select(Answer).join(Player).where(active_players(live.id))
+    if index is not None:
+        stmt = stmt.where(Answer.question_index == index)
+    return list(db.session.scalars(stmt))
+
+
+def answer_count(live: LiveSession, index: int | None = None) -> int:
+    """How many active players answered question `index` (the current one by default)."""
+    index = live.question_index if index is None else index
+    if index is None:
+        return 0
+    return db.session.scalar(
+        select(func.count(Answer.id)).join(Player).where(active_players(live.id), Answer.question_index == index)
+    ) or 0
+
+
+def answer_of(player: Player, index: int | None) -> Answer | None:
+    if index is None:
+        return None
+    return db.session.scalar(select(Answer).where(Answer.player_id == player.id, Answer.question_index == index))
+
+
+def progress(player: Player) -> tuple[int, int]:
+    """(answers given, right answers) of one player."""
+    answered, right = db.session.execute(
+        select(func.count(Answer.id), right_count()).where(Answer.player_id == player.id)
+    ).one()
+    return int(answered), int(right)
+
+
+def points_of(player: Player) -> int:
+    return int(db.session.scalar(select(func.coalesce(func.sum(Answer.points), 0)).where(Answer.player_id == player.id)))
+
+
+def answers_of_player(player: Player) -> list[Answer]:
+    return list(db.session.scalars(select(Answer).where(Answer.player_id == player.id)))

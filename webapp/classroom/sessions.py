@@ -1,0 +1,214 @@
+"""Sessions and their players: creating, finding, joining, removing. Plain values in, model rows out.
+
+Every change but an answer bumps `LiveSession.version` with an atomic UPDATE (pollers compare it; the
+answer count is part of the ETag, see results.state_tag)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Callable
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..catalog import Question, Quiz, get_catalog
+from ..errors import DomainError
+from ..extensions import db
+from ..models import LiveSession, Organizer, Phase, Player, utcnow
+from . import codes, queries
+
+DEFAULT_QUESTIONS = 10
+CODE_ATTEMPTS = 30
+_random = secrets.SystemRandom()
+
+# questions drawn for a new session: (quiz, how many, the session's code) → questions in play order
+Draw = Callable[[Quiz, int, str], list[Question]]
+
+
+def refused(code: str, status: int = 400) -> DomainError:
+    """A refusal of classroom/ (its words are in webapp/errors.py)."""
+    return DomainError(code, status, domain="classroom")
+
+
+def bump(live: LiveSession) -> None:
+    """Count a change (inside the caller's transaction)."""
+    db.session.execute(update(LiveSession).where(LiveSession.id == live.id).values(version=LiveSession.version + 1))
+
+
+# -- creating and finding sessions ---------------------------------------------------------------
+
+
+def content_hash(questions: list[Question]) -> str:
+    data = [[q.id, q.kind, q.prompt.model_dump(), [c.model_dump() for c in q.choices], sorted(q.answer)] for q in questions]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def check_options(quiz: Quiz | None, scoring: str, time_limit: int | None, count: int | None) -> int:
+    """Raise unless the options make sense; return the number of questions to draw."""
+    if quiz is None or not quiz.questions:
+        raise refused("bad_quiz", 404 if quiz is None else 400)
+    if scoring not in codes.SCORINGS or (time_limit is not None and time_limit not in codes.TIME_LIMITS):
+        raise refused("bad_options")
+    count = DEFAULT_QUESTIONS if count is None else count
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise refused("bad_options")
+    return min(count, len(quiz.questions))
+
+
+def random_draw(quiz: Quiz, count: int, _code: str) -> list[Question]:
+    return _random.sample(list(quiz.questions), count)
+
+
+def create_session(
+    organizer_id: int, quiz: Quiz | None, scoring: str = "speed", time_limit: int | None = 20, count: int | None = None,
+    *, self_paced: bool = False, draw: Draw = random_draw,
+) -> tuple[LiveSession, str]:
+    """Draw the questions (no repeats, order fixed now), pick a free code; return the session and the host token.
+    A self-paced session is made by self_paced.create_session."""
+    count = check_options(quiz, scoring, time_limit, count)
+    host_token = codes.new_token()
+    for _attempt in range(CODE_ATTEMPTS):
+        code = codes.new_code()
+        picked = draw(quiz, count, code)
+        live = LiveSession(
+            self_paced=self_paced,
+            code=code, open_code=code, quiz_id=quiz.id, content_hash=content_hash(picked),
+            question_ids=[q.id for q in picked], organizer_id=organizer_id,
+            host_token_hash=codes.hash_token(host_token), scoring=scoring, time_limit=time_limit,
+            phase=Phase.LOBBY, version=1,
+        )
+        db.session.add(live)
+        try:
+            db.session.commit()
+        except IntegrityError:  # that code is in use by an open session: draw again
+            db.session.rollback()
+            continue
+        return live, host_token
+    raise RuntimeError("no free session code found")  # a million codes: only if nearly all are open
+
+
+def find_session(raw_code: str | None) -> LiveSession | None:
+    """The open session with this code, else the latest finished one (results and state still answer)."""
+    code = codes.normalise_code(raw_code)
+    if code is None:
+        return None
+    live = db.session.scalar(select(LiveSession).where(LiveSession.open_code == code))
+    if live is None:
+        live = db.session.scalar(
+            select(LiveSession).where(LiveSession.code == code).order_by(LiveSession.id.desc()).limit(1)
+        )
+    return live
+
+
+def get_session(raw_code: str | None) -> LiveSession:
+    live = find_session(raw_code)
+    if live is None:
+        raise refused("bad_code", 404)
+    return live
+
+
+def sessions_of(organizer_id: int) -> list[tuple[LiveSession, int]]:
+    """The organizer's live sessions (not the self-paced ones of events), newest first, with their number of players."""
+    rows = db.session.execute(
+        select(LiveSession, queries.player_count_column())
+        .where(LiveSession.organizer_id == organizer_id, LiveSession.self_paced.is_(False))
+        .order_by(LiveSession.id.desc())
+    )
+    return [(live, count) for live, count in rows]
+
+
+def quiz_of(live: LiveSession) -> Quiz | None:
+    return get_catalog().quizzes.get(live.quiz_id)
+
+
+def questions_of(live: LiveSession) -> list[Question]:
+    quiz = quiz_of(live)
+    questions = [quiz.question(qid) if quiz else None for qid in live.question_ids]
+    if any(q is None for q in questions):
+        raise refused("quiz_gone", 409)
+    return questions
+
+
+def current_question(live: LiveSession) -> Question | None:
+    if live.phase not in (Phase.QUESTION, Phase.REVEAL) or live.question_index is None:
+        return None
+    return questions_of(live)[live.question_index]
+
+
+def organizer_name(organizer_id: int) -> str:
+    organizer = db.session.get(Organizer, organizer_id)
+    return organizer.username if organizer else ""
+
+
+# -- hosts and players ---------------------------------------------------------------------------
+
+
+def is_host(live: LiveSession, *, token: str | None = None, organizer_id: int | None = None) -> bool:
+    if token is not None:
+        return secrets.compare_digest(codes.hash_token(token), live.host_token_hash)
+    return organizer_id is not None and organizer_id == live.organizer_id
+
+
+def join(live: LiveSession, raw_nickname: str | None, *, paper: bool = False, renumber: bool = False) -> tuple[Player, str]:
+    """Add a player while the session is in its lobby; return the player and its (unhashed) token.
+
+    `renumber`: a nickname in use gets the next free number instead of being refused (self_paced.join).
+    `paper`: a paper quiz sheet of an event, typed in by its organizer (its token is thrown away)."""
+    if live.phase == Phase.FINISHED:
+        raise refused("finished", 409)
+    if live.phase != Phase.LOBBY:
+        raise refused("not_lobby", 409)
+    nickname = codes.clean_nickname(raw_nickname)
+    if nickname is None:
+        raise refused("bad_nickname", 400)
+    if renumber:
+        nickname = free_nickname(live, nickname)
+    token = codes.new_token()
+    player = Player(
+        live_session_id=live.id, nickname=nickname, nickname_key=codes.nickname_key(nickname),
+        token_hash=codes.hash_token(token), paper=paper,
+    )
+    db.session.add(player)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise refused("nickname_taken", 409) from None
+    bump(live)
+    db.session.commit()
+    return player, token
+
+
+def free_nickname(live: LiveSession, nickname: str) -> str:
+    """The nickname, or the same with the first free number after it."""
+    taken = set(db.session.scalars(select(Player.nickname_key).where(Player.live_session_id == live.id)))
+    candidate, number = nickname, 1
+    while codes.nickname_key(candidate) in taken:
+        number += 1
+        suffix = f" {number}"
+        candidate = nickname[: codes.NICKNAME_MAX - len(suffix)].rstrip() + suffix
+    return candidate
+
+
+def player_by_token(live: LiveSession, token: str | None) -> Player:
+    if not token:
+        raise refused("no_token", 401)
+    player = db.session.scalar(select(Player).where(Player.token_hash == codes.hash_token(token)))
+    if player is None or player.live_session_id != live.id:
+        raise refused("bad_token", 401)
+    if player.removed_at is not None:
+        raise refused("removed", 403)
+    return player
+
+
+def remove_player(live: LiveSession, player_id: int) -> None:
+    """The host removes a player: it leaves the leaderboard, its token stops working, its name is free again."""
+    player = db.session.get(Player, player_id)
+    if player is None or player.live_session_id != live.id or player.removed_at is not None:
+        raise refused("no_player", 404)
+    player.removed_at = utcnow()
+    player.nickname_key = None
+    bump(live)
+    db.session.commit()
