@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tests import factories
-from tests.browser.conftest import screenshot
+from tests.browser.helpers import screenshot
 from webapp.classroom import sessions
 
 CHINA = timezone(timedelta(hours=8))

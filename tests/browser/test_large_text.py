@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.helpers import screenshot
 
 # Every element that holds text of its own, keyed by its place in the page, with its font size in px.
 TEXT_SIZES = """() => {

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from tests import factories
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.helpers import ARTIFACTS
 
 PRINT_PAGES = ("poster", "sheet", "key")
 

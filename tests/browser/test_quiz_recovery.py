@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.helpers import PHONE, screenshot
 
 
 def run_url(app, base, quiz, question_ids):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.helpers import screenshot
 
 # The browser's voice list, as a phone reports it: empty at first, then (perhaps) voices and a
 # "voiceschanged" event a moment later, as Chrome on Android does.
