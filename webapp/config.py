@@ -51,7 +51,23 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "TRUSTED_PROXY_HOPS": 0,
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "PAGE_CACHE": True,  # shared pages (explainers, law, help) rendered once per process (webapp/page_cache.py)
+        **operator_defaults(),
     }
+
+
+# -- who runs the site (footer and /about); empty means "say nothing", never a placeholder -------------
+
+OPERATOR_SETTINGS = ("SITE_OPERATOR", "SITE_CONTACT", "ICP_NUMBER", "PSB_FILING_NUMBER")
+
+
+def operator_defaults() -> dict[str, str]:
+    return {name: "" for name in OPERATOR_SETTINGS}
+
+
+def operator_from_environment(env: Mapping[str, str]) -> dict[str, str]:
+    """SITE_OPERATOR (who runs the site), SITE_CONTACT (how to reach them), ICP_NUMBER (the ICP filing,
+    e.g. 京ICP备12345678号) and PSB_FILING_NUMBER (the public-security filing, 京公网安备…号), trimmed."""
+    return {name: env[name].strip()[:200] for name in OPERATOR_SETTINGS if env.get(name, "").strip()}
 
 
 def from_environment(env: Mapping[str, str]) -> dict[str, Any]:
@@ -73,6 +89,7 @@ def from_environment(env: Mapping[str, str]) -> dict[str, Any]:
         out["DEBUG"] = True
     if env.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"):
         out["SESSION_COOKIE_SECURE"] = True
+    out.update(operator_from_environment(env))
     return out
 
 

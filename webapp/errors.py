@@ -71,6 +71,7 @@ MESSAGES = {
         "bad_run": _l("This quiz run is not valid. Please start the quiz again."),
         "bad_choice": _l("That answer is not one of the choices."),
         "no_choice": _l("Please choose an answer."),
+        "no_choice_multiple": _l("Please tick at least one answer. You may tick several."),
         "one_choice": _l("Choose one answer for this question."),
         "finished": _l("This quiz is already finished."),
         "wrong_question": _l("That is not the current question of this quiz run."),

@@ -29,8 +29,7 @@ SIZE_COOKIE = "textsize"
 MAX_PAGES = 512  # bounded: only finite paths answer 200, but never let memory grow without limit
 
 # The pages that are the same for every visitor with the same locale and text size.
-SHARED_BLUEPRINTS = frozenset({"explainers"})
-SHARED_ENDPOINTS = frozenset({"about"})
+SHARED_BLUEPRINTS = frozenset({"explainers", "about"})
 
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 
@@ -44,7 +43,7 @@ def init_app(app) -> None:
 
     @app.after_request
     def mark_shared_page(response):
-        if request.blueprint in SHARED_BLUEPRINTS or request.endpoint in SHARED_ENDPOINTS:
+        if request.blueprint in SHARED_BLUEPRINTS:
             response.headers[CACHEABLE] = "1"
         return response
 

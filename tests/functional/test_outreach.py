@@ -426,7 +426,7 @@ def test_paper_sheet_and_answer_key(app, client, organizer):
         assert question.prompt.zh_Hans in sheet and question.explanation.zh_Hans not in sheet
     assert "96110" in sheet and "large-print" in sheet and "style=" not in sheet
     key = client.get(f"/outreach/events/{event_id}/key").get_data(as_text=True)
-    answers = re.findall(r'<p class="key-answer"><b>([A-H]+)</b>', key)
+    answers = re.findall(r'<p class="key-answer"><span class="qnum">\d+\.</span> <b>([A-H]+)</b>', key)
     assert answers == ["".join("ABCDEFGH"[i] for i in sorted(q.answer)) for q in questions]
     for question in questions:
         assert question.explanation.zh_Hans in key
@@ -434,6 +434,61 @@ def test_paper_sheet_and_answer_key(app, client, organizer):
 
 def paper_data(marks: list[str], label: str = "") -> dict:
     return {"label": label, **{f"q{n}": mark for n, mark in enumerate(marks, start=1) if mark}}
+
+
+def typed_for(questions, right_at: set[int], blank_at: set[int] = frozenset()) -> str:
+    """The ticks on a sheet as an organizer types them: 1-4 for A-D, 0 for blank, one group per question."""
+    groups = []
+    for i, q in enumerate(questions):
+        if i in blank_at:
+            groups.append("0")
+        elif i in right_at:
+            groups.append("".join(str(c + 1) for c in sorted(q.answer)))
+        else:
+            groups.append(str(next(c for c in range(len(q.choices)) if c not in q.answer) + 1))
+    return " ".join(groups)
+
+
+def test_paper_sheets_typed_all_right_clear_and_a_running_count(app, client, organizer):
+    event_id, _code = create(client)
+    url = f"/outreach/events/{event_id}/paper"
+    with app.app_context():
+        from webapp.outreach import service as outreach_service
+        from webapp.models import Event
+        questions = outreach_service.questions_of(db.session.get(Event, event_id))
+    page = client.get(url + "?lang=en").get_data(as_text=True)
+    assert "Sheets entered so far: 0" in page and 'name="typed"' in page and "autofocus" in page
+
+    # "All right" and "Clear" work without JavaScript: the same sheet comes back with every mark set, or none.
+    filled = client.post(url + "?lang=en", data={"fill": "all"}).get_data(as_text=True)
+    checked = re.findall(r'<input checked[^>]*value="(\w+)"', filled)
+    assert checked == ["right"] * 10
+    cleared = client.post(url + "?lang=en", data={"fill": "clear"}).get_data(as_text=True)
+    assert "checked" not in cleared
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Player.id))) == 0
+
+    # Typed: one group per question; the site marks each against the key. Enter (a plain post) saves.
+    line = typed_for(questions, right_at={0, 1, 2, 3, 4, 5, 6}, blank_at={9})
+    saved = client.post(url, data={"typed": line, "label": "王阿姨"})
+    assert saved.status_code == 303
+    page = client.get(url + "?lang=en").get_data(as_text=True)
+    assert "Sheet 1 saved: 7 of 10 right" in page and "Sheets entered so far: 1" in page
+    assert "王阿姨" in page and "1 left blank" in page
+    # Run together when every question has one right answer.
+    single = all(len(q.answer) == 1 for q in questions)
+    if single:
+        saved = client.post(url, data={"typed": typed_for(questions, right_at=set(range(10))).replace(" ", "")})
+        assert saved.status_code == 303
+    # A wrong count of groups or a digit past the choices is refused, and nothing is saved.
+    short = client.post(url + "?lang=en", data={"typed": "1 2 3"})
+    assert short.status_code == 400 and "Type one group for each of the 10 questions (you typed 3)." in short.get_data(as_text=True)
+    bad = client.post(url + "?lang=en", data={"typed": " ".join(["9"] * 10)})
+    assert bad.status_code == 400 and "Question 1: type 1 to" in bad.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Player.id))) == (2 if single else 1)
+        answers = [a.correct for a in db.session.scalars(select(Answer).order_by(Answer.player_id, Answer.question_index))]
+        assert answers[:9] == [True] * 7 + [False] * 2
 
 
 def test_paper_results_entry(app, client, organizer):
@@ -457,7 +512,7 @@ def test_paper_results_entry(app, client, organizer):
     saved = client.post(url, data=paper_data(["wrong"] * 10))
     assert saved.status_code == 303
     page = client.get(url + "?lang=en").get_data(as_text=True)
-    assert "Sheet saved" in page and "张大爷" in page and "6 of 10 right" in page and "1 left blank" in page
+    assert "Sheet 2 saved: 0 of 10 right" in page and "张大爷" in page and "6 of 10 right" in page and "1 left blank" in page
     assert "Paper sheet 2" in page
     with app.app_context():
         players = list(db.session.scalars(select(Player).order_by(Player.id)))

@@ -183,7 +183,7 @@ def test_unknown_question_is_refused(client, run):
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("choice", ["9", "-1", "x", ""])
+@pytest.mark.parametrize("choice", ["9", "-1", "x"])
 def test_choice_out_of_range_is_refused(client, run, choice):
     _, token, question = run
     response = client.post("/quiz/answer", data={"s": token, "question": question.id, "choice": choice})
@@ -207,20 +207,88 @@ def test_each_refused_choice_says_what_is_wrong(client, catalog):
             question, _ = current_question(client, quiz, token)
         response = client.post("/quiz/answer?lang=en", data={"s": token, "question": question.id, "choice": choices})
         html = response.get_data(as_text=True)
-        assert response.status_code == 400
         assert f'data-code="{code}"' in html and words in html, code
-        assert "Back to the quizzes" in html
+        if code == "no_choice":  # nothing chosen: the same question again, the words beside it
+            assert response.status_code == 422 and f'name="question" value="{question.id}"' in html
+        else:
+            assert response.status_code == 400 and "Back to the quizzes" in html
 
 
 def test_replayed_answer_is_refused_and_changes_nothing(client, run):
     quiz, token, question = run
     first = answer(client, token, question, sorted(question.answer))
     assert first.status_code == 303
-    replay = answer(client, token, question, sorted(question.answer))
-    assert replay.status_code == 400 and 'data-code="replayed"' in replay.get_data(as_text=True)
-    # The run goes on from the first answer, scored once.
+    # Back, then the same question answered again (wrongly this time): the first answer stands and the
+    # player is taken on to where the run is, with a short note, not to a dead end.
+    replay = answer(client, token, question, wrong_choices(question))
+    assert replay.status_code == 303
+    page = client.get(replay.headers["Location"] + "&lang=en").get_data(as_text=True)
+    assert "your first answer counts" in page
+    next_question, _ = current_question(client, quiz, token_of(replay.headers["Location"]))
+    assert next_question.id != question.id
+    assert "Question 2 of 10" in page and "Points: 100" in page
     next_token = token_of(first.headers["Location"])
     assert "Points: 100" in client.get(f"/quiz/play?s={next_token}&lang=en").get_data(as_text=True)
+
+
+def test_replayed_answer_without_the_browser_cookie_is_refused(client, run):
+    quiz, token, question = run
+    assert answer(client, token, question, sorted(question.answer)).status_code == 303
+    client.delete_cookie("quizrun", path="/quiz")
+    replay = answer(client, token, question, sorted(question.answer))
+    assert replay.status_code == 400 and 'data-code="replayed"' in replay.get_data(as_text=True)
+
+
+def test_nothing_ticked_stays_on_the_question_with_a_message(client, catalog):
+    quiz = next(q for q in catalog.quizzes.values() if any(x.kind == "multiple" for x in q.questions))
+    token = start(client, quiz.id)
+    question, _ = current_question(client, quiz, token)
+    response = answer(client, token, question, [])
+    assert response.status_code == 422
+    html = client.post("/quiz/answer?lang=zh-Hans", data={"s": token, "question": question.id}).get_data(as_text=True)
+    assert 'name="question" value="%s"' % question.id in html and 'role="alert"' in html
+    expected = "请至少勾选一个答案" if question.kind == "multiple" else "请选一个答案"
+    assert expected in html
+    # The run is untouched: the same question can now be answered.
+    assert answer(client, token, question, sorted(question.answer)).status_code == 303
+
+
+def test_nothing_ticked_on_a_multiple_choice_question_asks_for_at_least_one(app, client, catalog):
+    from webapp.quiz import service
+
+    quiz = next(q for q in catalog.quizzes.values() if any(x.kind == "multiple" for x in q.questions))
+    question = next(x for x in quiz.questions if x.kind == "multiple")
+    with app.test_request_context():
+        token = service.encode(service.Run("a" * 24, quiz.id, (question.id,)))
+    html = client.post("/quiz/answer?lang=zh-Hans", data={"s": token, "question": question.id})
+    assert html.status_code == 422
+    text = html.get_data(as_text=True)
+    assert "请至少勾选一个答案" in text and "请选一个答案" not in text
+
+
+def test_feedback_repeats_the_choice_and_the_right_answer(client, run):
+    quiz, token, question = run
+    wrong = wrong_choices(question)
+    location = answer(client, token, question, wrong).headers["Location"]
+    html = client.get(location + "&lang=zh-Hans").get_data(as_text=True)
+    chosen = question.choices[wrong[0]].get("zh-Hans")
+    right = "；".join(question.choices[i].get("zh-Hans") for i in sorted(question.answer))
+    assert f"您选了“{chosen}”，正确答案是“{right}”。" in html
+
+
+@pytest.mark.parametrize("right, line", [(10, "我认得出骗子的套路"), (7, "大部分套路我认得出来"), (2, "我正在学着识别骗子的套路")])
+def test_result_card_wording_depends_on_the_score(app, client, catalog, right, line):
+    from webapp.quiz import service
+
+    quiz = catalog.quizzes_for("elderly")[0]
+    steps = tuple(service.Step(q.id, tuple(sorted(q.answer)), i < right, 100 if i < right else 0)
+                  for i, q in enumerate(quiz.questions[:10]))
+    with app.test_request_context():
+        token = service.encode(service.Run("b" * 24, quiz.id, tuple(s.question_id for s in steps), steps))
+    card = client.get(f"/quiz/card?s={token}&lang=zh-Hans").get_data(as_text=True)
+    assert line in card and f"{right}/10" in card
+    others = {"我认得出骗子的套路", "大部分套路我认得出来", "我正在学着识别骗子的套路"} - {line}
+    assert not any(other in card for other in others)
 
 
 def test_forged_score_or_signature_is_refused(client, run):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -11,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import DateInput
 
+from ..catalog import Question
 from ..classroom import codes
 from ..errors import message
 from .service import AUDIENCE_MAX, LABEL_MAX, PLACE_MAX, parse_date
@@ -57,14 +59,63 @@ class EventForm(FlaskForm):
     quiz = SelectField(_l("Quiz"), validators=[DataRequired()])
 
 
-def paper_form(total: int, formdata=None) -> FlaskForm:
-    """A form for one paper sheet: right / wrong / left blank for each of the `total` questions."""
+SEPARATORS = re.compile(r"[\s,，、;；/]+")
+BLANK_KEYS = {"0", "-"}
+
+
+def parse_typed(raw: str, questions: list[Question]) -> list[bool | None]:
+    """What is ticked on a sheet, typed: one group per question, 1–4 for A–D (several digits for several
+    ticks), 0 or - for left blank, groups parted by spaces ("2 1 4 0 13 …"). When no question has more
+    than one right answer the groups may run together ("21402…"). Marked right or wrong against the key."""
+    groups = [g for g in SEPARATORS.split(raw.strip()) if g]
+    if len(groups) == 1 and len(groups[0]) == len(questions) and len(questions) > 1:
+        groups = list(groups[0])
+    if len(groups) != len(questions):
+        raise ValidationError(str(_l("Type one group for each of the %(total)s questions (you typed %(count)s).",
+                                     total=len(questions), count=len(groups))))
+    marks: list[bool | None] = []
+    for number, (group, question) in enumerate(zip(groups, questions), start=1):
+        if group in BLANK_KEYS:
+            marks.append(None)
+            continue
+        if not group.isdigit() or any(not 1 <= int(d) <= len(question.choices) for d in group):
+            raise ValidationError(str(_l("Question %(number)s: type 1 to %(last)s for the ticked answer, or 0 if blank.",
+                                         number=number, last=len(question.choices))))
+        marks.append(question.is_correct({int(d) - 1 for d in group}))
+    return marks
+
+
+def paper_form(questions: list[Question], formdata=None) -> FlaskForm:
+    """A form for one paper sheet: right / wrong / left blank for each question, or the ticks typed in one
+    line (`typed`), which then decides and the taps are not needed."""
+    total = len(questions)
 
     class PaperForm(FlaskForm):
         label = StringField(
             _l("Name or sheet number (optional)"), validators=[Optional(), Length(max=LABEL_MAX)],
             render_kw={"maxlength": LABEL_MAX, "autocomplete": "off"},
         )
+        typed = StringField(
+            _l("Or type what is ticked on the sheet"), validators=[Optional(), Length(max=200)],
+            description=_l("1 to 4 for A to D, 0 if left blank, one group per question, then Enter."),
+            render_kw={"maxlength": 200, "autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"},
+        )
+
+        def validate(self, extra_validators=None):
+            if not (self.typed.data or "").strip():
+                return super().validate(extra_validators)
+            ok = self.label.validate(self) and self.typed.validate(self) and self.csrf_ok()
+            if ok:
+                try:
+                    self.typed_marks = parse_typed(self.typed.data, questions)
+                except ValidationError as error:
+                    self.typed.errors = [*self.typed.errors, str(error)]
+                    ok = False
+            return ok
+
+        def csrf_ok(self) -> bool:
+            csrf = getattr(self, "csrf_token", None)
+            return csrf is None or csrf.validate(self)
 
     for number in range(1, total + 1):
         setattr(PaperForm, f"q{number}", RadioField(
@@ -77,6 +128,8 @@ def paper_form(total: int, formdata=None) -> FlaskForm:
 
 
 def marks_of(form, total: int) -> list[bool | None]:
+    if getattr(form, "typed_marks", None) is not None:
+        return form.typed_marks
     return [{"right": True, "wrong": False}.get(form[f"q{n}"].data) for n in range(1, total + 1)]
 
 

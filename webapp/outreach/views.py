@@ -14,7 +14,7 @@ from ..errors import DomainError
 from ..i18n import current_tag
 from ..models import Event
 from ..views_common import form_page, quiz_form
-from . import service
+from . import printing, service
 from .forms import EventForm, kind_label, marks_of, paper_form
 
 bp = Blueprint("outreach", __name__, url_prefix="/outreach")
@@ -95,14 +95,16 @@ def projector(event_id: int):
 @login_required
 def sheet(event_id: int):
     event = owned(event_id)
-    return render_template("outreach/sheet.html", event=event, questions=service.questions_of(event))
+    pages = printing.sheet_pages(service.questions_of(event), current_tag())
+    return render_template("outreach/sheet.html", event=event, pages=pages)
 
 
 @bp.get("/events/<int:event_id>/key")
 @login_required
 def answer_key(event_id: int):
     event = owned(event_id)
-    return render_template("outreach/key.html", event=event, questions=service.questions_of(event))
+    pages = printing.key_pages(service.questions_of(event), current_tag())
+    return render_template("outreach/key.html", event=event, pages=pages)
 
 
 @bp.route("/events/<int:event_id>/paper", methods=["GET", "POST"])
@@ -110,7 +112,16 @@ def answer_key(event_id: int):
 def paper(event_id: int):
     event = owned(event_id)
     questions = service.questions_of(event)
-    form = paper_form(len(questions))
+    form = paper_form(questions)
+    fill = request.form.get("fill")
+    if request.method == "POST" and fill in ("all", "clear"):
+        # "All right" and "Clear" without JavaScript: the same sheet again, every mark set or none.
+        for number in range(1, len(questions) + 1):
+            form[f"q{number}"].data = "right" if fill == "all" else None
+        form.typed.data = ""
+        return render_template(
+            "outreach/paper.html", event=event, form=form, questions=questions, sheets=service.paper_sheets(event),
+        )
     if form.validate_on_submit():
         label = form.label.data or ""
         if not label.strip():
@@ -120,7 +131,9 @@ def paper(event_id: int):
         except DomainError as error:
             form.label.errors = [*form.label.errors, error.message]
         else:
-            flash(_("Sheet saved. It counts in the report now. You can enter the next one."))
+            marks = marks_of(form, len(questions))
+            flash(_("Sheet %(number)s saved: %(right)s of %(total)s right. It counts in the report now. Enter the next one.",
+                    number=len(service.paper_sheets(event)), right=sum(m is True for m in marks), total=len(questions)))
             return redirect(url_for("outreach.paper", event_id=event.id), 303)
     return form_page("outreach/paper.html", form, event=event, questions=questions, sheets=service.paper_sheets(event))
 

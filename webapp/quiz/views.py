@@ -6,6 +6,7 @@ from flask import Blueprint, abort, jsonify, make_response, redirect, render_tem
 from flask_babel import gettext as _
 
 from ..catalog import get_catalog
+from ..errors import DomainError, message
 from ..i18n import current_tag
 from . import scoring, service
 from .service import PROGRESS_COOKIE
@@ -13,6 +14,9 @@ from .service import PROGRESS_COOKIE
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
 api = Blueprint("quiz_api", __name__, url_prefix="/api/v1")
 ONE_YEAR = 365 * 24 * 3600
+# The newest token of the run in this browser: after the back button, an answer sent again from an old
+# page finds where the run really is instead of a dead end.
+LATEST_RUN_COOKIE = "quizrun"
 
 
 def level_names() -> dict[str, str]:
@@ -34,27 +38,61 @@ def intro(quiz_id: str):
     return render_template("quiz/intro.html", quiz=quiz, length=min(service.RUN_LENGTH, len(quiz.questions)))
 
 
+def remember_run(response, token: str):
+    response.set_cookie(LATEST_RUN_COOKIE, token, max_age=24 * 3600, samesite="Lax", httponly=True, path="/quiz")
+    return response
+
+
+def latest_run_after(run):
+    """The same run further on, as this browser last saw it, or None."""
+    try:
+        latest, _quiz = service.decode(request.cookies.get(LATEST_RUN_COOKIE), get_catalog().quizzes.get)
+    except DomainError:
+        return None
+    if latest.run_id != run.run_id or latest.index <= run.index:
+        return None
+    return latest
+
+
 @bp.post("/<quiz_id>/start")
 def start(quiz_id: str):
     quiz = get_catalog().quizzes.get(quiz_id) or abort(404)
-    run = service.start(quiz)
-    return redirect(url_for("quiz.play", s=service.encode(run)), 303)
+    token = service.encode(service.start(quiz))
+    return remember_run(redirect(url_for("quiz.play", s=token), 303), token)
 
 
 @bp.get("/play")
 def play():
     run, quiz = load_run()
     if run.finished:
-        return redirect(url_for("quiz.result", s=request.values["s"]), 303)
+        return redirect(url_for("quiz.result", s=request.values["s"], note=request.args.get("note")), 303)
     question = quiz.question(run.question_ids[run.index])
-    return render_template("quiz/question.html", run=run, quiz=quiz, question=question, token=request.values["s"])
+    return render_template(
+        "quiz/question.html", run=run, quiz=quiz, question=question, token=request.values["s"],
+        note=request.args.get("note") == "answered",
+    )
 
 
 @bp.post("/answer")
 def answer():
     run, quiz = load_run()
-    run = service.answer(run, quiz, request.form.get("question", ""), request.form.getlist("choice"))
-    return redirect(url_for("quiz.feedback", s=service.encode(run)), 303)
+    question_id = request.form.get("question", "")
+    try:
+        run = service.answer(run, quiz, question_id, request.form.getlist("choice"))
+    except DomainError as error:
+        if error.code in ("replayed", "wrong_question") and (latest := latest_run_after(run)):
+            # Back, then answered again: the first answer stands; carry on where the run is.
+            return redirect(url_for("quiz.play", s=service.encode(latest), note="answered"), 303)
+        if error.code == "no_choice" and not run.finished and question_id == run.question_ids[run.index]:
+            question = quiz.question(question_id)
+            return render_template(
+                "quiz/question.html", run=run, quiz=quiz, question=question, token=request.values["s"],
+                error=message("quiz", code := "no_choice_multiple" if question.kind == "multiple" else "no_choice"),
+                error_code=code,
+            ), 422
+        raise
+    token = service.encode(run)
+    return remember_run(redirect(url_for("quiz.feedback", s=token), 303), token)
 
 
 @bp.get("/feedback")
@@ -67,7 +105,8 @@ def feedback():
     explainer = get_catalog().explainer(question.slug, current_tag())
     return render_template(
         "quiz/feedback.html", run=run, quiz=quiz, question=question, step=step, explainer=explainer,
-        token=request.values["s"],
+        token=request.values["s"], chosen=[question.choices[i].get(current_tag()) for i in step.chosen],
+        right=[question.choices[i].get(current_tag()) for i in sorted(question.answer)],
     )
 
 
@@ -89,7 +128,7 @@ def result():
     progress = service.add_run(service.read_progress(request.cookies.get(PROGRESS_COOKIE)), run, quiz)
     response = make_response(render_template(
         "quiz/result.html", run=run, quiz=quiz, token=request.values["s"], levels=level_names(),
-        badges=service.badges(progress), **summary(run, quiz),
+        badges=service.badges(progress), note=request.args.get("note") == "answered", **summary(run, quiz),
     ))
     response.set_cookie(PROGRESS_COOKIE, service.dump_progress(progress), max_age=ONE_YEAR, samesite="Lax", httponly=True)
     return response

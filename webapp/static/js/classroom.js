@@ -67,6 +67,9 @@
   if (countdown) {
     var endsAt = Date.now() + parseFloat(countdown.getAttribute("data-remaining")) * 1000;
     var box = countdown.closest(".countdown");
+    var live = countdown.closest(".countdown-live");
+    if (live) live.hidden = false;  // the seconds tick here; the clock time stays beside them, smaller
+    if (box) box.classList.add("ticking");
     var tick = window.setInterval(function () {
       var left = Math.max(0, Math.ceil((endsAt - Date.now()) / 1000));
       countdown.textContent = String(left);

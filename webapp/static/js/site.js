@@ -2,13 +2,33 @@
 (function () {
   "use strict";
 
-  // Read aloud with the browser's own speech synthesis; the button stays hidden where unsupported.
+  // Read aloud with the browser's own speech synthesis. The button shows only when the browser has a voice
+  // for the page's language (voices often arrive late: "voiceschanged"); with none it stays hidden, since a
+  // silent "stop reading" helps no one.
+  var WANTED = { "zh-Hans": ["zh-cn", "zh-hans", "cmn", "zh"], "zh-Hant": ["zh-tw", "zh-hant", "zh-hk", "zh"], "en": ["en"] };
+
+  function voiceFor(tag) {
+    tag = tag || document.documentElement.lang;
+    var voices = window.speechSynthesis.getVoices() || [];
+    var wanted = WANTED[tag] || [String(tag || "").toLowerCase()];
+    for (var i = 0; i < wanted.length; i++) {
+      for (var j = 0; j < voices.length; j++) {
+        var lang = String(voices[j].lang || "").toLowerCase().replace("_", "-");
+        if (lang === wanted[i] || lang.indexOf(wanted[i] + "-") === 0) return voices[j];
+      }
+    }
+    return null;
+  }
+
   function setUpReadAloud(root) {
     if (!("speechSynthesis" in window) || typeof SpeechSynthesisUtterance === "undefined") return;
-    root.querySelectorAll("button.read-aloud").forEach(function (button) {
+    var buttons = root.querySelectorAll("button.read-aloud");
+    var showIfVoiced = function () {
+      buttons.forEach(function (button) { button.hidden = !voiceFor(button.dataset.lang); });
+    };
+    buttons.forEach(function (button) {
       if (button.dataset.ready) return;
       button.dataset.ready = "1";
-      button.hidden = false;
       var label = button.textContent;
       button.addEventListener("click", function () {
         if (window.speechSynthesis.speaking) {
@@ -17,17 +37,21 @@
           return;
         }
         var target = document.querySelector(button.dataset.read);
-        if (!target) return;
+        var voice = voiceFor(button.dataset.lang);
+        if (!target || !voice) return;
         var clone = target.cloneNode(true);
         clone.querySelectorAll("button, .no-read").forEach(function (el) { el.remove(); });
         var utterance = new SpeechSynthesisUtterance(clone.innerText || clone.textContent);
-        utterance.lang = button.dataset.lang === "en" ? "en-US" : (button.dataset.lang === "zh-Hant" ? "zh-TW" : "zh-CN");
+        utterance.voice = voice;
+        utterance.lang = voice.lang;
         utterance.rate = 0.9;
-        utterance.onend = function () { button.textContent = label; };
+        utterance.onend = utterance.onerror = function () { button.textContent = label; };
         button.textContent = "⏹ " + (button.dataset.labelStop || "Stop");
         window.speechSynthesis.speak(utterance);
       });
     });
+    showIfVoiced();
+    if (window.speechSynthesis.addEventListener) window.speechSynthesis.addEventListener("voiceschanged", showIfVoiced);
   }
 
   // The chat form becomes a conversation on one page: the server renders each exchange as HTML.
