@@ -5,15 +5,33 @@ import os
 
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
+# Threads, with a deadline for reading each request (webapp/serving.py): a client sending its headers a byte at
+# a time, or never sending the body it promised, holds one thread for at most REQUEST_READ_TIMEOUT seconds.
+worker_class = "webapp.serving.DeadlineThreadWorker"
+threads = int(os.environ.get("THREADS", 4))
+worker_connections = 1000
 timeout = 30
 graceful_timeout = 20
-keepalive = 5
+keepalive = 5  # also the time a new connection has to send its first byte
 max_requests = 5000  # recycle workers now and then
 max_requests_jitter = 500
 preload_app = True  # content is loaded and checked once, before forking; a broken catalog stops the master
+limit_request_line = 4094
+limit_request_fields = 60
+limit_request_field_size = 8190
 accesslog = "-"
-# No query strings in the access log: they can carry what people typed.
+# No query strings in the access log: they can carry what people typed. Health checks are not logged.
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss'
+logger_class = "webapp.serving.QuietHealthLogger"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server):
+    storage = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    if storage.startswith("memory") and server.cfg.workers > 1:
+        server.log.warning(
+            "RATELIMIT_STORAGE_URI is memory://: each of the %d workers counts on its own, so rate limits let "
+            "%d times as much through. `make serve` starts a local Redis; see README \"Deploying\".",
+            server.cfg.workers, server.cfg.workers,
+        )

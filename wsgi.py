@@ -9,4 +9,4 @@ from webapp.config import ConfigError
 try:
     app = create_app()
 except (ContentError, ConfigError) as error:  # a clear message, never a traceback
-    sys.exit(f"Fangzha cannot start.\n{error}")
+    sys.exit(f"Fangzha cannot start: {error}")

@@ -1,42 +1,99 @@
-"""Chatbot quality and speed on a labelled set (default: ../shared/chat-dev.jsonl).
+"""Chatbot quality and speed: the matcher beside a plain TF-IDF + logistic-regression baseline.
 
-    python -m bench.chat [--file PATH] [--no-misses] [--held-out]
+    python -m bench.chat [--file PATH] [--no-misses] [--held-out] [--folds 5]
 
-Prints top-1, top-3, rejection, urgent precision/recall (as design.md defines them), a breakdown by
-language and style, the misses, per-message latency p50/p99 in-process, and the index build time.
-With --held-out it also measures how the method generalises without the dev set: five times, a fifth of
-every type's example phrases and of the small-talk phrases is left out of the index and then asked;
-and the quiz banks' scenario texts (never part of the index) are asked.
+Both are trained on the same content (webapp/matcher/training.py: explainer phrases, titles, red flags,
+scam scripts, benign look-alikes, small talk as "not a scam") and asked, side by side:
+
+- the dev set (default ../shared/chat-dev.jsonl), with urgency;
+- with --held-out: k-fold held-out content (a fifth of every type's phrases, scripts and benign texts left
+  out, the model fitted on the rest, the fifth asked; the zh-Hans ones asked again in Traditional script);
+  the quiz banks' scene texts (never learned); the labelled urgency set (content/training/urgency.yaml).
+  The matcher's urgency rules learn nothing from that set; the baseline's urgency classifier is scored on
+  it by k-fold.
+
+Figures: top-1, top-3, rejection (not-a-scam texts given no type), urgent precision/recall, per language
+and per register or style; latency p50/p99 per message in-process; build time (fitted, and from cache).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import jieba
+import numpy as np
+import opencc
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
+
 from webapp.catalog import load_catalog
-from webapp.chat.service import build_matcher
-from webapp.matcher import Matcher, TypeDoc, normalise
+from webapp.matcher import Example, Matcher, normalise
+from webapp.matcher.training import examples as training_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SET = ROOT.parent / "shared" / "chat-dev.jsonl"
+TARGETS = {"top1": 0.93, "top3": 0.98, "reject": 0.92, "urgP": 0.92, "urgR": 0.92}
+_TO_HANT = opencc.OpenCC("s2tw")
+
+Verdict = tuple[list[str], bool]  # types, best first (none: not a scam), and urgent
 
 
-def evaluate(rows, matcher):
-    stats = defaultdict(lambda: defaultdict(int))
-    misses, latencies = [], []
-    for row in rows:
-        started = time.perf_counter()
-        analysis = matcher.analyse(row["text"])
-        latencies.append((time.perf_counter() - started) * 1000)
-        got = [m.slug for m in analysis.matches]
-        expect = row["expect"]
-        groups = ("all", f"lang:{row.get('lang')}", f"style:{row.get('style')}")
-        for group in groups:
-            s = stats[group]
+class Baseline:
+    """The plain pipeline the issue measured: TF-IDF over character 1-3-grams and jieba words, one
+    logistic regression over the types and "none" (everything that is not a scam); urgency, when given
+    labelled texts, a second such model."""
+
+    def __init__(self, labelled: Sequence[tuple[str, str]], urgency: Sequence[tuple[str, bool]] = ()):
+        with threadpool_limits(1):
+            self.chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
+            self.words = TfidfVectorizer(tokenizer=jieba.lcut, token_pattern=None, lowercase=True, sublinear_tf=True)
+            texts = [normalise(t) for _, t in labelled]
+            self.model = LogisticRegression(C=10, max_iter=300)
+            self.model.fit(self._vectors(texts, fit=True), [label if not label.startswith("~") else "none" for label, _ in labelled])
+            self.urgency = None
+            if urgency:
+                self.urgency = LogisticRegression(C=10, max_iter=300, class_weight="balanced")
+                self.urgency.fit(self._vectors([normalise(t) for t, _ in urgency]), [u for _, u in urgency])
+
+    def _vectors(self, texts, fit=False):
+        if fit:
+            return sparse.hstack([self.chars.fit_transform(texts), self.words.fit_transform(texts)]).tocsr()
+        return sparse.hstack([self.chars.transform(texts), self.words.transform(texts)]).tocsr()
+
+    def __call__(self, text: str) -> Verdict:
+        vector = self._vectors([normalise(text)])
+        probabilities = self.model.predict_proba(vector)[0]
+        order = [self.model.classes_[i] for i in np.argsort(-probabilities)]
+        urgent = bool(self.urgency.predict(vector)[0]) if self.urgency is not None else False
+        if order[0] == "none":
+            return [], urgent
+        return [c for c in order if c != "none"][:3], urgent
+
+
+def matcher_verdict(matcher: Matcher) -> Callable[[str], Verdict]:
+    def verdict(text: str) -> Verdict:
+        analysis = matcher.analyse(text)
+        return [m.slug for m in analysis.matches], analysis.urgent
+    return verdict
+
+
+class Tally:
+    def __init__(self):
+        self.stats = defaultdict(lambda: defaultdict(int))
+        self.latencies: list[float] = []
+        self.misses: list[tuple[dict, list[str], bool]] = []
+
+    def add(self, groups, expect: Sequence[str], urgent: bool | None, got: list[str], got_urgent: bool):
+        for group in ("all", *groups):
+            s = self.stats[group]
             if expect:
                 s["fraud"] += 1
                 s["top1"] += bool(got and got[0] in expect)
@@ -44,110 +101,176 @@ def evaluate(rows, matcher):
             else:
                 s["benign"] += 1
                 s["rejected"] += not got
-            s["urgent_true"] += bool(row.get("urgent"))
-            s["urgent_pred"] += analysis.urgent
-            s["urgent_hit"] += bool(row.get("urgent")) and analysis.urgent
-        wrong = (expect and (not got or got[0] not in expect)) or (not expect and got)
-        if wrong or bool(row.get("urgent")) != analysis.urgent:
-            misses.append((row, got, analysis))
-    return stats, misses, latencies
+            if urgent is not None:
+                s["urgent_n"] += 1
+                s["urgent_true"] += urgent
+                s["urgent_pred"] += got_urgent
+                s["urgent_hit"] += urgent and got_urgent
+
+    def figures(self, group="all") -> dict[str, float]:
+        s = self.stats[group]
+        ratio = lambda a, b: s[a] / s[b] if s[b] else float("nan")  # noqa: E731
+        return {"n": s["fraud"] + s["benign"], "top1": ratio("top1", "fraud"), "top3": ratio("top3", "fraud"),
+                "reject": ratio("rejected", "benign"), "urgP": ratio("urgent_hit", "urgent_pred"),
+                "urgR": ratio("urgent_hit", "urgent_true")}
 
 
-def ratio(a, b):
-    return a / b if b else float("nan")
+def ask(tally: Tally, verdict, text, expect, urgent, groups, row=None, timed=False):
+    started = time.perf_counter()
+    got, got_urgent = verdict(text)
+    if timed:
+        tally.latencies.append((time.perf_counter() - started) * 1000)
+    tally.add(groups, expect, urgent, got, got_urgent)
+    wrong = (expect and (not got or got[0] not in expect)) or (not expect and got)
+    if row is not None and (wrong or (urgent is not None and bool(urgent) != got_urgent)):
+        tally.misses.append((row, got, got_urgent))
 
 
-def report(stats, misses, latencies, build_seconds, show_misses=True):
-    a = stats["all"]
-    print(f"index build: {build_seconds:.2f} s")
-    print(f"texts: {a['fraud'] + a['benign']} ({a['fraud']} fraud, {a['benign']} not fraud)")
-    print(f"top-1:      {ratio(a['top1'], a['fraud']):.3f}   (target >= 0.90)")
-    print(f"top-3:      {ratio(a['top3'], a['fraud']):.3f}   (target >= 0.97)")
-    print(f"rejection:  {ratio(a['rejected'], a['benign']):.3f}   (target >= 0.85)")
-    print(f"urgent precision: {ratio(a['urgent_hit'], a['urgent_pred']):.3f}  recall: {ratio(a['urgent_hit'], a['urgent_true']):.3f}   (targets >= 0.90)")
+def side_by_side(title: str, ours: Tally, theirs: Tally, columns=("top1", "top3", "reject", "urgP", "urgR")) -> None:
+    print(f"\n== {title} ==")
+    head = "  ".join(f"{c:>6}" for c in columns)
+    print(f"{'':<22}{'n':>5}   matcher: {head}   | baseline: {head}")
+    groups = ["all", *sorted(g for g in ours.stats if g != "all")]
+    for group in groups:
+        a, b = ours.figures(group), theirs.figures(group)
+        cell = lambda f: "  ".join("   -  " if f[c] != f[c] else f"{f[c]:6.3f}" for c in columns)  # noqa: E731
+        print(f"{group:<22}{a['n']:>5}            {cell(a)}   |           {cell(b)}")
+    a = ours.figures()
+    short = [c for c in columns if a[c] == a[c] and a[c] < TARGETS[c]]
+    print("targets (>= " + ", ".join(f"{c} {TARGETS[c]}" for c in columns) + "): "
+          + ("all met" if not short else "short on " + ", ".join(short)))
+
+
+def latency_line(name: str, latencies: list[float]) -> str:
     ordered = sorted(latencies)
     p = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
-    print(f"latency per message: p50 {p(0.50):.2f} ms, p99 {p(0.99):.2f} ms, max {ordered[-1]:.2f} ms (target p99 <= 10 ms)")
-    print("\nbreakdown            n   top-1  top-3  reject  urg-P  urg-R")
-    for group in sorted(k for k in stats if k != "all"):
-        s = stats[group]
-        print(
-            f"{group:<18} {s['fraud'] + s['benign']:>4}   {ratio(s['top1'], s['fraud']):.2f}   {ratio(s['top3'], s['fraud']):.2f}"
-            f"   {ratio(s['rejected'], s['benign']):.2f}    {ratio(s['urgent_hit'], s['urgent_pred']):.2f}   {ratio(s['urgent_hit'], s['urgent_true']):.2f}"
-        )
+    return f"{name}: p50 {p(0.50):.2f} ms, p99 {p(0.99):.2f} ms, max {ordered[-1]:.2f} ms"
+
+
+def dev_set(rows, ours, theirs, show_misses=True) -> tuple[Tally, Tally]:
+    a, b = Tally(), Tally()
+    for row in rows:
+        groups = (f"lang:{row.get('lang')}", f"style:{row.get('style')}")
+        urgent = bool(row.get("urgent"))
+        ask(a, ours, row["text"], row["expect"], urgent, groups, row, timed=True)
+        ask(b, theirs, row["text"], row["expect"], urgent, groups, timed=True)
+    side_by_side(f"dev set ({len(rows)} texts)", a, b)
+    print(latency_line("latency per message, matcher", a.latencies) + " (target p99 <= 10 ms)")
+    print(latency_line("latency per message, baseline", b.latencies))
     if show_misses:
-        print(f"\nmisses ({len(misses)}):")
-        for row, got, analysis in misses:
-            flag = f"urgent {row.get('urgent')}->{analysis.urgent}" if bool(row.get("urgent")) != analysis.urgent else ""
-            scores = ",".join(f"{m.slug}:{m.score:.2f}" for m in analysis.matches) or "-"
-            print(f"  [{row.get('id')}] expect {row['expect'] or '[]'} got {scores} {flag}\n      {row['text'][:110]}")
+        print(f"\nmatcher's misses on the dev set ({len(a.misses)}):")
+        for row, got, got_urgent in a.misses:
+            flag = f" urgent {bool(row.get('urgent'))}->{got_urgent}" if bool(row.get("urgent")) != got_urgent else ""
+            print(f"  [{row.get('id')}] expect {row['expect'] or '[]'} got {got or '-'}{flag}\n      {row['text'][:110]}")
+    return a, b
 
 
-def held_out(catalog, folds: int = 5) -> None:
-    """k-fold over the content's own examples: leave phrases out, build, ask them."""
-    base = build_matcher(catalog)
-    docs = [TypeDoc(doc.slug, doc.role, doc.phrases, doc.keywords) for doc in base.docs]
-    examples = {doc.slug: [p for locale in ("zh-Hans", "en") for p in catalog.explainer(doc.slug, locale).phrases] for doc in docs}
-    benign = {name: list(intent.phrases) for name, intent in catalog.chat.intents.items()}
-    right1 = right3 = ranked1 = fraud = rejected = benign_total = 0
-    for fold in range(folds):
-        out = {slug: set(phrases[fold::folds]) for slug, phrases in examples.items()}
-        out_benign = {name: set(phrases[fold::folds]) for name, phrases in benign.items()}
-        matcher = Matcher(
-            [TypeDoc(d.slug, d.role, tuple(p for p in d.phrases if p not in out[d.slug]), d.keywords) for d in docs],
-            {name: [p for p in phrases if p not in out_benign[name]] for name, phrases in benign.items()},
-        )
-        for slug, phrases in out.items():
-            for phrase in phrases:
-                got = [m.slug for m in matcher.analyse(phrase).matches]
-                scored, _, _ = matcher.index.score(normalise(phrase))
-                ranked1 += bool(scored and scored[0].slug == slug)
-                fraud += 1
-                right1 += bool(got and got[0] == slug)
-                right3 += slug in got[:3]
-        for phrases in out_benign.values():
-            for phrase in phrases:
-                benign_total += 1
-                rejected += not matcher.analyse(phrase).matches
-    print(f"held-out phrases ({folds}-fold, {fraud} scam and {benign_total} small-talk phrases): "
-          f"top-1 {right1 / fraud:.3f} (ranked first, before the threshold: {ranked1 / fraud:.3f}), top-3 {right3 / fraud:.3f}, rejection {rejected / benign_total:.3f}")
+def folds_of(examples: Sequence[Example], folds: int) -> list[list[Example]]:
+    """Every (label, source, register, language) group split into `folds` interleaved parts."""
+    groups: dict[tuple, list[Example]] = defaultdict(list)
+    for example in examples:
+        if example.held_out:
+            groups[(example.label, example.source, example.register, example.lang)].append(example)
+    return [[e for group in groups.values() for e in group[fold::folds]] for fold in range(folds)]
 
 
-def quiz_scenes(catalog, matcher) -> None:
-    """The quiz banks' scenario texts (a realistic SMS, call or chat, each tied to a type): written for the
-    quizzes, never seen by the matcher."""
-    total = right1 = right3 = 0
+def held_out(catalog, folds: int) -> tuple[Tally, Tally, float]:
+    everything = training_examples(catalog)
+    a, b = Tally(), Tally()
+    fits = []
+    for part in folds_of(everything, folds):
+        started = time.perf_counter()
+        matcher = Matcher.from_catalog(catalog, exclude=part)
+        fits.append(time.perf_counter() - started)
+        left_out = set(part)
+        baseline = Baseline([(e.label, e.text) for e in everything if e not in left_out])
+        ours = matcher_verdict(matcher)
+        for example in part:
+            expect = [] if example.label.startswith("~") else [example.label]
+            asked = [(example.text, example.lang)]
+            if example.lang == "zh-Hans":
+                asked.append((_TO_HANT.convert(example.text), "zh-Hant"))
+            for text, lang in asked:
+                groups = (f"lang:{lang}", f"register:{example.register}")
+                ask(a, ours, text, expect, None, groups)
+                ask(b, baseline, text, expect, None, groups)
+    side_by_side(f"held-out content ({folds}-fold; zh-Hans also asked in zh-Hant)", a, b, ("top1", "top3", "reject"))
+    return a, b, float(np.median(fits))
+
+
+def quiz_scenes(catalog, ours, theirs) -> tuple[Tally, Tally]:
+    a, b = Tally(), Tally()
     for quiz in catalog.quizzes.values():
         for question in quiz.questions:
             if question.scene is None:
                 continue
-            for locale in ("zh-Hans", "en"):
-                got = [m.slug for m in matcher.analyse(question.scene.get(locale)).matches]
-                total += 1
-                right1 += bool(got and got[0] == question.slug)
-                right3 += question.slug in got
-    print(f"quiz scenes ({total} texts, zh-Hans and en): top-1 {right1 / total:.3f}, top-3 {right3 / total:.3f}")
+            for locale in ("zh-Hans", "zh-Hant", "en"):
+                groups = (f"lang:{locale}", f"audience:{quiz.audience}")
+                ask(a, ours, question.scene.get(locale), [question.slug], None, groups)
+                ask(b, theirs, question.scene.get(locale), [question.slug], None, groups)
+    side_by_side("quiz scenes (never learned)", a, b, ("top1", "top3"))
+    return a, b
+
+
+def urgency_set(catalog, ours, labelled, folds: int) -> tuple[Tally, Tally]:
+    """The matcher's rules against the whole set; the baseline's urgency model k-fold on it."""
+    cases = catalog.training.urgency
+    a, b = Tally(), Tally()
+    for case in cases:
+        got, got_urgent = ours(case.text)
+        a.add((f"lang:{case.lang}", f"register:{case.register}", f"family:{case.family}"), ["?"], case.urgent, got, got_urgent)
+    for fold in range(folds):
+        test = cases[fold::folds]
+        train = [c for i, c in enumerate(cases) if i % folds != fold]
+        baseline = Baseline(labelled, [(c.text, c.urgent) for c in train])
+        for case in test:
+            got, got_urgent = baseline(case.text)
+            b.add((f"lang:{case.lang}", f"register:{case.register}", f"family:{case.family}"), ["?"], case.urgent, got, got_urgent)
+    side_by_side(f"urgency set ({len(cases)} texts; baseline {folds}-fold)", a, b, ("urgP", "urgR"))
+    misses = [c for c in cases if ours(c.text)[1] != c.urgent]
+    if misses:
+        print(f"matcher's urgency misses ({len(misses)}):")
+        for case in misses:
+            print(f"  [{case.family}, urgent {case.urgent}] {case.text[:100]}")
+    return a, b
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--file", default=str(DEFAULT_SET))
     parser.add_argument("--no-misses", action="store_true")
-    parser.add_argument("--held-out", action="store_true", help="also k-fold over the content's own phrases")
+    parser.add_argument("--held-out", action="store_true", help="also held-out content, quiz scenes, the urgency set")
+    parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args(argv)
     rows = [json.loads(line) for line in Path(args.file).read_text(encoding="utf-8").splitlines() if line.strip()]
     catalog = load_catalog(ROOT / "content", ROOT / "quizzes")
+    everything = training_examples(catalog)
+    labelled = [(e.label, e.text) for e in everything]
+    with tempfile.TemporaryDirectory() as cache:
+        started = time.perf_counter()
+        matcher = Matcher.from_catalog(catalog, cache_dir=cache)
+        fitted = time.perf_counter() - started
+        started = time.perf_counter()
+        Matcher.from_catalog(catalog, cache_dir=cache)
+        cached = time.perf_counter() - started
     started = time.perf_counter()
-    matcher = build_matcher(catalog)
-    build_seconds = time.perf_counter() - started
-    matcher.analyse("warm up")
-    stats, misses, latencies = evaluate(rows, matcher)
-    report(stats, misses, latencies, build_seconds, not args.no_misses)
+    urgency = [(c.text, c.urgent) for c in catalog.training.urgency]
+    baseline = Baseline(labelled, urgency)
+    baseline_seconds = time.perf_counter() - started
+    print(f"training texts: {len(everything)} ({sum(not e.label.startswith('~') for e in everything)} scam, "
+          f"{sum(e.label.startswith('~') for e in everything)} not); urgency set: {len(urgency)}")
+    print(f"build: matcher fitted {fitted:.2f} s, from cache {cached:.2f} s (target <= 2 s); baseline {baseline_seconds:.2f} s")
+    ours = matcher_verdict(matcher)
+    ours("warm up"), baseline("warm up")
+    print(f"thresholds: P(scam) >= {Matcher.SCAM}, sure type P(type|scam) >= {Matcher.SURE} or {Matcher.LEAD}x the second (else hedged top 3), "
+          f"runner-up >= {Matcher.RUNNER_UP}")
+    dev = dev_set(rows, ours, baseline, not args.no_misses)
     if args.held_out:
-        print()
-        held_out(catalog)
-        quiz_scenes(catalog, matcher)
-    return stats
+        held_out(catalog, args.folds)
+        quiz_scenes(catalog, ours, baseline)
+        if catalog.training.urgency:
+            urgency_set(catalog, ours, labelled, args.folds)
+    return dev[0].stats
 
 
 if __name__ == "__main__":

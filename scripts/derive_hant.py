@@ -1,27 +1,31 @@
-"""Derive translations/zh_Hant/LC_MESSAGES/messages.po from the zh_Hans catalog with OpenCC.
+"""Derive translations/zh_Hant/LC_MESSAGES/messages.po from the zh_Hans catalog.
 
+The conversion is the catalog's own (webapp/catalog/hant.py: OpenCC s2twp plus the reviewed fixes in
+content/zh-hant.yaml), so UI strings and content use the same Taiwan/Hong Kong vocabulary.
 Run by `make translations`. A hand-written zh_Hant string (one that is not simply the conversion of
 the zh_Hans one and is marked with the comment 'hand-written') is kept.
 """
 
+import sys
 from pathlib import Path
 
-import opencc
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from webapp.catalog.hant import to_hant  # noqa: E402  (the repository root is on the path only now)
 SOURCE = ROOT / "translations" / "zh_Hans" / "LC_MESSAGES" / "messages.po"
 TARGET = ROOT / "translations" / "zh_Hant" / "LC_MESSAGES" / "messages.po"
 
 
-def convert(value, converter):
+def convert(value):
     if isinstance(value, (tuple, list)):
-        return type(value)(converter.convert(v) for v in value)
-    return converter.convert(value) if value else value
+        return type(value)(to_hant(v) for v in value)
+    return to_hant(value) if value else value
 
 
 def main() -> None:
-    converter = opencc.OpenCC("s2tw")
     with SOURCE.open("rb") as handle:
         source = read_po(handle, locale="zh_Hans")
     kept = {}
@@ -38,8 +42,8 @@ def main() -> None:
             message.string = kept[message.id].string
             message.user_comments = kept[message.id].user_comments
         else:
-            message.string = convert(message.string, converter)
-    source.header_comment = "# Traditional Chinese, derived from zh_Hans by scripts/derive_hant.py (OpenCC s2tw)."
+            message.string = convert(message.string)
+    source.header_comment = "# Traditional Chinese, derived from zh_Hans by scripts/derive_hant.py (OpenCC s2twp + content/zh-hant.yaml)."
     TARGET.parent.mkdir(parents=True, exist_ok=True)
     with TARGET.open("wb") as handle:
         write_po(handle, source, width=0, omit_header=False)

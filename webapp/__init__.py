@@ -11,8 +11,8 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from whitenoise import WhiteNoise
 
-from . import catalog, cli, config, errors, i18n, page_cache, security, views_common
-from .extensions import babel, compress, csrf, db, limiter, migrate, static_digest
+from . import catalog, cli, config, errors, health, i18n, page_cache, ratelimits, security, views_common
+from .extensions import babel, compress, csrf, db, migrate, static_digest
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -38,7 +38,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
-    limiter.init_app(app)
+    ratelimits.init_app(app)  # raises ConfigError when the Redis it names cannot be used
     babel.init_app(app, locale_selector=i18n.select_locale)
     compress.init_app(app)
 
@@ -47,7 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .explainers import bp as explainers_bp
 
     for blueprint in (explainers_bp, about.bp, chat.bp, chat.api, quiz.bp, quiz.api, auth.bp, classroom.bp, classroom.api,
-                      outreach.bp, outreach.api, outreach.kiosk_bp):
+                      outreach.bp, outreach.api, outreach.kiosk_bp, health.bp):
         app.register_blueprint(blueprint)
     chat.init_app(app)  # the matcher's index is built once, here
     static_digest.init_app(app)

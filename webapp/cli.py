@@ -14,6 +14,14 @@ from .catalog import check
 
 def content_check(content_dir: str, quiz_dir: str) -> int:
     problems = check(content_dir, quiz_dir)
+    if not problems:  # the chatbot's own files need a sound catalog to check against
+        from .catalog import ContentError, load_catalog
+        from .chat.texts import load_chat_content
+
+        try:
+            load_chat_content(content_dir, load_catalog(content_dir, quiz_dir))
+        except ContentError as error:
+            problems = error.problems
     if problems:
         click.echo(f"Content check failed with {len(problems)} problem(s):", err=True)
         for problem in problems:

@@ -26,10 +26,15 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "RATELIMIT_ENABLED": True,
-        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_STORAGE_URI": "memory://",  # per process: `make serve` sets a local Redis (see ratelimits.py)
+        "RATELIMIT_STRATEGY": "moving-window",  # "20 per minute" means any 60 s, not 40 across a window edge
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_CHAT": "20 per minute;200 per day",
-        "RATELIMIT_JOIN": "60 per minute",  # a whole class may share one school address
+        # Per address, only lookups of a session code that does not exist (404) count: guessing one of a
+        # million codes stays slow while a school's mistyped codes rarely reach it.
+        "RATELIMIT_CODE_GUESSES": "30 per minute;300 per day",
+        # Per session, successful joins only: a class of 300 behind one school address joins at once.
+        "RATELIMIT_JOIN": "600 per minute",
         "RATELIMIT_LOGIN": "10 per minute",
         "WTF_CSRF_TIME_LIMIT": None,  # pages stay open for long in WeChat; the session bounds the token
         "SESSION_COOKIE_SAMESITE": "Lax",

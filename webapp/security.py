@@ -1,6 +1,16 @@
-"""Response headers every page gets: a strict content security policy and friends."""
+"""Response headers every page gets (a strict content security policy and friends), and text that is not valid
+Unicode refused at the door."""
 
-from flask import Flask, Response
+from __future__ import annotations
+
+import json
+from urllib.parse import unquote_to_bytes
+
+from flask import Flask, Response, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
+
+from .errors import ApiError, wants_json
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -19,6 +29,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_invalid_unicode)
+
     @app.after_request
     def set_security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -27,3 +39,80 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+# -- invalid Unicode -------------------------------------------------------------------------------
+
+
+def refuse_invalid_unicode() -> None:
+    """400 for a path, query string or body that is not valid UTF-8, and for JSON strings holding a lone surrogate
+    ("\\ud800" is valid JSON but no character): Werkzeug would quietly turn bad bytes into U+FFFD, and a lone
+    surrogate reaches the matcher, templates or the database and fails there as a 500."""
+    if not (valid_path() and valid_urlencoded(request.query_string) and valid_body()):
+        message = _("Your request contains text that is not valid Unicode. Please type it again.")
+        if wants_json():
+            raise ApiError("bad_unicode", message, 400)
+        raise BadRequest(message)
+
+
+def valid_path() -> bool:
+    raw = request.environ.get("PATH_INFO", "")
+    try:
+        raw.encode("latin-1").decode("utf-8")  # WSGI hands the path over as bytes decoded as Latin-1
+    except UnicodeError:
+        return False
+    return True
+
+
+def valid_urlencoded(data: bytes) -> bool:
+    try:
+        for pair in data.split(b"&"):
+            unquote_to_bytes(pair.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def valid_body() -> bool:
+    if request.method in ("GET", "HEAD", "OPTIONS") or not request.content_length:
+        return True
+    mimetype = request.mimetype
+    if mimetype == "application/x-www-form-urlencoded":
+        return valid_urlencoded(request.get_data(cache=True))
+    if mimetype == "multipart/form-data":  # no route takes uploads: every part is text
+        return decodes(request.get_data(cache=True))
+    if request.is_json:
+        data = request.get_data(cache=True)
+        if not decodes(data):
+            return False
+        try:
+            parsed = json.loads(data)
+        except ValueError:
+            return True  # not JSON at all: the view answers that in its own words
+        return no_lone_surrogates(parsed)
+    return True
+
+
+def decodes(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def no_lone_surrogates(value) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True

@@ -61,7 +61,8 @@ def test_greeting_gets_a_friendly_reply(client):
 def test_questions_about_reporting_and_ordinary_notices_get_a_useful_reply(client, message, expected):
     data = ask(client, message).get_json()
     assert data["matches"] == [] and expected in data["reply"]
-    assert "96110" in data["notice"]  # still: no match does not mean safe
+    hotlines = [line["number"] for line in data.get("emergency", {}).get("hotlines", [])]
+    assert "96110" in data["notice"] or "96110" in hotlines  # the anti-fraud line is always there
 
 
 def test_english_question_gets_an_english_answer(client):
@@ -141,7 +142,7 @@ def test_chat_page_form_without_javascript(client):
     page = client.get("/chat?lang=zh-Hans").get_data(as_text=True)
     assert 'name="message"' in page and 'name="example"' in page
     html = client.post("/chat?lang=zh-Hans", data={"message": "有人让我出租微信号，还要帮他接收验证码"}).get_data(as_text=True)
-    assert "这很像：" in html and "/scams/rent-accounts-devices" in html
+    assert "您说的情况属于：" in html and "/scams/rent-accounts-devices" in html  # they describe doing it themselves
     assert "<mark>" in html  # the words that matched are highlighted in the user's text
     assert "96110" in html
 
@@ -158,7 +159,7 @@ def test_user_text_is_escaped(client):
 
 def test_empty_and_too_long_messages_on_the_page(client):
     response = client.post("/chat?lang=en", data={"message": "  "})
-    assert response.status_code == 400 and "Please describe what happened." in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Please type what happened" in response.get_data(as_text=True)
     response = client.post("/chat?lang=en", data={"message": "x" * 2001})
     assert response.status_code == 400 and "under 2000 characters" in response.get_data(as_text=True)
 

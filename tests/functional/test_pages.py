@@ -67,7 +67,7 @@ def test_law_page_has_an_anchor_per_reference_grouped_by_law(client, catalog):
 
 def test_emergency_page_lists_the_steps(client):
     html = client.get("/help?lang=en").get_data(as_text=True)
-    for fact in ("Call 110 now", "stop the payment and freeze", "Keep the evidence", "National Anti-Fraud Center app", "get your money back"):
+    for fact in ("Call 110 now", "stopping and freezing", "freeze or report your own card lost", "Keep the evidence", "National Anti-Fraud Center app", "get your money back"):
         assert fact in html
     html = client.get("/help?lang=zh-Hans").get_data(as_text=True)
     for fact in ("止付", "冻结", "96110", "国家反诈中心", "二次被骗"):

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from webapp.catalog.loader import BANK_MINIMUMS
+from webapp.catalog.quizfiles import BANK_MINIMUMS
 from webapp.quiz import scoring, service
 from webapp.quiz.draw import draw, type_weights
 

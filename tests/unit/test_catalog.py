@@ -209,6 +209,6 @@ def test_wsgi_start_on_broken_content_gives_a_message_not_a_traceback(broken, tm
         env={"SECRET_KEY": "x", "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 1
-    assert "Fangzha cannot start." in result.stderr
+    assert "Fangzha cannot start:" in result.stderr
     assert "fake-prize/en.md: file is missing" in result.stderr
     assert "Traceback" not in result.stderr

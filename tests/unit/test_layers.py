@@ -12,9 +12,10 @@ WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
 MAX_LINES = 350
 # Bottom to top: a module may import its own layer or the ones below, never one above.
 LAYERS = (
-    {"types", "config", "extensions", "i18n", "security", "errors", "matcher"},
-    {"catalog", "models"},
-    {"views_common", "page_cache", "auth", "explainers", "quiz", "chat"},
+    {"types", "config", "extensions", "i18n", "security", "errors", "matcher", "serving"},
+    {"clock"},
+    {"catalog", "models", "ratelimits"},
+    {"views_common", "page_cache", "health", "auth", "explainers", "quiz", "chat"},
     {"api_common"},
     {"classroom"},
     {"outreach"},
@@ -22,7 +23,8 @@ LAYERS = (
 )
 # Services: plain values in, data out; no request, no translated words, no app object.
 SERVICES = ("classroom/sessions.py", "classroom/answers.py", "classroom/live.py", "classroom/self_paced.py",
-            "classroom/results.py", "classroom/queries.py", "classroom/codes.py", "outreach/service.py")
+            "classroom/results.py", "classroom/queries.py", "classroom/codes.py", "outreach/service.py",
+            "chat/service.py", "chat/role.py", "chat/texts.py")
 
 
 def module_name(path: Path) -> str:

@@ -2,36 +2,38 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import markdown
 import nh3
-import opencc
-import yaml
 from pydantic import BaseModel, ValidationError
 
-from .model import Catalog, ChatTexts, Explainer, Intent, Hotline, LawRef, Question, Quiz, ScamType
+from .hant import to_hant
+from .model import (
+    Catalog, ChatTexts, Explainer, Hotline, Intent, LawRef, ScamType, Training, TrainingText,
+    UrgencyCase,
+)
+from .pages import MarkdownFiles
+from .quizfiles import QuizFiles
 from .schema import (
     AUTHORED_LOCALES,
     LOCALES,
-    AuthoredList,
     AuthoredText,
     ChatFile,
     ExplainerFile,
     LawFile,
-    QuizFile,
+    LawNoteFile,
+    RegisterTexts,
     ScamTypeFile,
     Text,
+    UrgencyCaseFile,
 )
+from .yaml_text import YAMLError, load_yaml
 
-TRUE_FALSE = {"zh-Hans": ("对", "错"), "en": ("True", "False")}
 ALLOWED_TAGS = {"p", "strong", "em", "ul", "ol", "li", "blockquote", "br", "h3", "h4"}
-# The fewest questions an audience's banks hold together, so that a run of 10 rarely repeats one.
-BANK_MINIMUMS = {"elderly": 80, "students": 80, "rural": 80, "general": 60}
 
 
 @dataclass(frozen=True)
@@ -53,16 +55,11 @@ class ContentError(Exception):
         super().__init__("\n".join(lines))
 
 
-@lru_cache(maxsize=1)
-def _to_traditional() -> opencc.OpenCC:
-    return opencc.OpenCC("s2tw")
-
-
 def traditional(text: str) -> str:
-    return _to_traditional().convert(text)
+    return to_hant(text)
 
 
-class _Loader:
+class _Loader(MarkdownFiles, QuizFiles):
     def __init__(self, content_dir: Path, quiz_dir: Path):
         self.content_dir, self.quiz_dir = content_dir, quiz_dir
         self.root = content_dir.parent
@@ -82,12 +79,12 @@ class _Loader:
         try:
             if text is None:
                 text = path.read_text(encoding="utf-8")
-            return yaml.safe_load(text)
+            return load_yaml(text)
         except FileNotFoundError:
             self.problem(path, "", "file is missing")
         except UnicodeDecodeError:
             self.problem(path, "", "file is not UTF-8 text")
-        except yaml.YAMLError as error:
+        except YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
             self.problem(path, "", f"bad YAML: {where}{getattr(error, 'problem', None) or error}")
@@ -143,30 +140,19 @@ class _Loader:
                 self.text(ref.penalty) if ref.penalty else None, ref.status, group, ref.source_kind,
             )
         hotlines = tuple(Hotline(h.number, self.text(h.role), h.region) for h in law_file.hotlines)
+        notes_path = self.content_dir / "law-notes.yaml"
+        notes = self.read_yaml(notes_path) if notes_path.exists() else None
+        for law_id, item in (notes or {}).items():
+            note = self.validate(LawNoteFile, item, notes_path, prefix=str(law_id))
+            if law_id not in refs:
+                self.problem(notes_path, str(law_id), f"unknown law id {law_id!r} (not in content/law.yaml)")
+            elif note is not None:
+                refs[law_id] = replace(refs[law_id], later=self.text(note.later))
         return refs, hotlines
 
-    def explainer_file(self, path: Path, text: str | None = None) -> tuple[ExplainerFile | None, str]:
-        if text is None:
-            try:
-                text = path.read_text(encoding="utf-8")
-            except FileNotFoundError:
-                self.problem(path, "", "file is missing")
-                return None, ""
-            except UnicodeDecodeError:
-                self.problem(path, "", "file is not UTF-8 text")
-                return None, ""
-        if not text.startswith("---\n") or "\n---" not in text[3:]:
-            self.problem(path, "", "must start with YAML front matter between two '---' lines")
-            return None, ""
-        front, _, body = text[4:].partition("\n---")
-        body = body.partition("\n")[2]
-        data = self.read_yaml(path, front)
-        if data is None:
-            return None, body
-        if not isinstance(data, dict):
-            self.problem(path, "(front matter)", "must be a mapping of fields")
-            return None, body
-        return self.validate(ExplainerFile, data, path), body
+    def explainer_file(self, path: Path) -> tuple[ExplainerFile | None, str]:
+        data, body = self.front_matter(path)
+        return (self.validate(ExplainerFile, data, path) if data is not None else None), body
 
     def explainers(self, types: dict[str, ScamType], law: dict[str, LawRef]) -> dict[tuple[str, str], Explainer]:
         scams_dir = self.content_dir / "scams"
@@ -189,6 +175,8 @@ class _Loader:
             if "zh-Hans" in authored and "zh-Hant" not in authored:
                 parsed, body = authored["zh-Hans"]
                 authored["zh-Hant"] = (self.to_traditional(parsed), traditional(body))
+            if "zh-Hant" in authored:
+                self.check_hant(scams_dir / slug / "zh-Hant.md", authored["zh-Hant"])
             for locale, (parsed, body) in authored.items():
                 explainers[(slug, locale)] = self.build_explainer(slug, locale, parsed, body)
         return explainers
@@ -225,10 +213,12 @@ class _Loader:
     @staticmethod
     def build_explainer(slug: str, locale: str, parsed: ExplainerFile, body: str) -> Explainer:
         html = nh3.clean(markdown.markdown(body), tags=ALLOWED_TAGS, attributes={})
+        points = parsed.risk if isinstance(parsed.risk, tuple) else ((parsed.risk,) if parsed.risk else ())
+        risk = ("" if locale.startswith("zh") else " ").join(points) or None
         return Explainer(
             slug=slug, locale=locale, title=parsed.title, summary=parsed.summary, audiences=parsed.audiences,
             role=parsed.role, steps=parsed.steps, red_flags=parsed.red_flags, what_to_do=parsed.what_to_do,
-            law=parsed.law, risk=parsed.risk, phrases=parsed.phrases, keywords=parsed.keywords,
+            law=parsed.law, risk=risk, risk_points=points, phrases=parsed.phrases, keywords=parsed.keywords,
             related=parsed.related, body_html=html,
         )
 
@@ -252,95 +242,56 @@ class _Loader:
             }),
         )
 
-    def quizzes(self, types: dict[str, ScamType]) -> dict[str, Quiz]:
-        quizzes: dict[str, Quiz] = {}
-        seen_questions: dict[str, str] = {}
-        if not self.quiz_dir.is_dir():
-            return quizzes
-        for path in sorted(self.quiz_dir.glob("*/*.yaml")):
-            data = self.read_yaml(path)
-            quiz_file = self.validate(QuizFile, data, path) if data is not None else None
-            if quiz_file is None:
+    def training(self, types: dict[str, ScamType], intents: set[str]) -> Training:
+        """content/training/: scam scripts and benign look-alikes by type, and the labelled urgency set."""
+        folder = self.content_dir / "training"
+        if not folder.is_dir():
+            return Training()
+        scripts = self.register_texts(folder / "scripts.yaml", set(types))
+        benign = self.register_texts(folder / "benign.yaml", set(types) | {"marketing", "everyday"} | intents)
+        urgency: list[UrgencyCase] = []
+        path = folder / "urgency.yaml"
+        data = self.read_yaml(path)
+        if data is not None and not isinstance(data, list):
+            self.problem(path, "(top)", "must be a list of {text, urgent, lang, register, family}")
+        seen: set[str] = set()
+        for index, item in enumerate(data if isinstance(data, list) else []):
+            case = self.validate(UrgencyCaseFile, item, path, prefix=str(index))
+            if case is None:
                 continue
-            if quiz_file.id != path.stem:
-                self.problem(path, "id", f"{quiz_file.id!r} must equal the file name {path.stem!r}")
-            if quiz_file.audience != path.parent.name:
-                self.problem(path, "audience", f"{quiz_file.audience!r} must equal the folder {path.parent.name!r}")
-            if quiz_file.id in quizzes:
-                self.problem(path, "id", f"duplicate quiz id {quiz_file.id!r}")
-            questions = []
-            for index, q in enumerate(quiz_file.questions):
-                question = self.question(path, f"questions.{index}", q, types)
-                if question is None:
-                    continue
-                if q.id in seen_questions:
-                    self.problem(path, f"questions.{index}.id", f"duplicate question id {q.id!r} (also in {seen_questions[q.id]})")
-                seen_questions[q.id] = self.rel(path)
-                questions.append(question)
-            quizzes[quiz_file.id] = Quiz(
-                quiz_file.id, quiz_file.audience, self.text(quiz_file.title), self.text(quiz_file.description),
-                tuple(questions), MappingProxyType({q.id: q for q in questions}),
-            )
-        self.bank_coverage(quizzes, types)
-        return quizzes
+            if case.text in seen:
+                self.problem(path, f"{index}.text", "duplicate text")
+            seen.add(case.text)
+            urgency.append(UrgencyCase(case.text, case.urgent, case.lang, case.register_, case.family))
+        if urgency and {c.urgent for c in urgency} != {True, False}:
+            self.problem(path, "(top)", "needs both urgent and not urgent texts")
+        return Training(tuple(scripts), tuple(benign), tuple(urgency))
 
-    def bank_coverage(self, quizzes: dict[str, Quiz], types: dict[str, ScamType]) -> None:
-        """Each audience's banks hold enough questions and every type its audience page lists."""
-        for audience, minimum in BANK_MINIMUMS.items():
-            banks = [q for q in quizzes.values() if q.audience == audience]
-            folder = self.quiz_dir / audience
-            count = sum(len(q.questions) for q in banks)
-            if count < minimum:
-                self.problem(folder, "questions", f"{count} questions in the {audience} banks; at least {minimum} needed")
-            present = {question.slug for quiz in banks for question in quiz.questions}
-            listed = [t.slug for t in sorted(types.values(), key=lambda t: t.rank) if audience in t.audiences]
-            missing = [slug for slug in listed if slug not in present]
-            if missing:
-                self.problem(folder, "questions", f"no question on {', '.join(missing)}, listed on the {audience} page")
-
-    def question(self, path: Path, field: str, q, types: dict[str, ScamType]) -> Question | None:
-        bad = len(self.problems)
-        if q.slug not in types:
-            self.problem(path, f"{field}.slug", f"unknown scam slug {q.slug!r}")
-        if (q.kind == "scenario") != (q.scene is not None):
-            self.problem(path, f"{field}.scene", "scenario questions need a scene; other kinds must not have one")
-        if q.kind == "truefalse":
-            if q.choices is not None or not isinstance(q.answer, bool):
-                self.problem(path, f"{field}.answer", "true/false questions have no choices and answer true or false")
-                return None
-            choices = tuple(
-                Text(zh_Hans=zh, zh_Hant=traditional(zh), en=en) for zh, en in zip(TRUE_FALSE["zh-Hans"], TRUE_FALSE["en"])
-            )
-            answer = frozenset({0 if q.answer else 1})
-        else:
-            choices_file: AuthoredList | None = q.choices
-            if choices_file is None:
-                self.problem(path, f"{field}.choices", "required for this kind of question")
-                return None
-            if len(choices_file.zh_Hans) != len(choices_file.en):
-                self.problem(path, f"{field}.choices", "zh-Hans and en must have the same number of choices")
-                return None
-            hant = choices_file.zh_Hant or tuple(traditional(c) for c in choices_file.zh_Hans)
-            choices = tuple(Text(zh_Hans=zh, zh_Hant=tw, en=en) for zh, tw, en in zip(choices_file.zh_Hans, hant, choices_file.en))
-            raw = q.answer
-            if isinstance(raw, bool):
-                self.problem(path, f"{field}.answer", "must be a choice index, not true/false")
-                return None
-            indexes = (raw,) if isinstance(raw, int) else raw
-            if q.kind == "multiple" and (not isinstance(raw, tuple) or len(raw) < 2):
-                self.problem(path, f"{field}.answer", "multiple-choice questions need a list of at least 2 right choices")
-            if q.kind in ("single", "scenario") and not isinstance(raw, int):
-                self.problem(path, f"{field}.answer", "must be one choice index")
-            if any(not 0 <= i < len(choices) for i in indexes) or len(set(indexes)) != len(indexes):
-                self.problem(path, f"{field}.answer", f"out of range: choices are 0..{len(choices) - 1}")
-                return None
-            answer = frozenset(indexes)
-        if len(self.problems) > bad:
-            return None
-        return Question(
-            q.id, q.slug, q.kind, self.text(q.prompt), self.text(q.scene) if q.scene else None,
-            choices, answer, self.text(q.explanation),
-        )
+    def register_texts(self, path: Path, labels: set[str]) -> list[TrainingText]:
+        data = self.read_yaml(path)
+        if data is None:
+            return []
+        if not isinstance(data, dict):
+            self.problem(path, "(top)", "must map a scam slug to its texts by register and language")
+            return []
+        texts: list[TrainingText] = []
+        seen: set[str] = set()
+        for label, item in data.items():
+            if label not in labels:
+                self.problem(path, str(label), f"unknown key {label!r}: a scam slug{', marketing, everyday or a chat intent' if 'marketing' in labels else ''}")
+                continue
+            entry = self.validate(RegisterTexts, item, path, prefix=str(label))
+            if entry is None:
+                continue
+            for register in ("pasted", "narrated"):
+                by_locale = getattr(entry, register)
+                for lang, field in (("zh-Hans", "zh_Hans"), ("zh-Hant", "zh_Hant"), ("en", "en")):
+                    for index, text in enumerate(getattr(by_locale, field)):
+                        if text in seen:
+                            self.problem(path, f"{label}.{register}.{lang}.{index}", "duplicate text")
+                        seen.add(text)
+                        texts.append(TrainingText(label, text, lang, register))
+        return texts
 
 
 def load_catalog(content_dir: str | Path, quiz_dir: str | Path) -> Catalog:
@@ -351,11 +302,14 @@ def load_catalog(content_dir: str | Path, quiz_dir: str | Path) -> Catalog:
     explainers = loader.explainers(types, law)
     quizzes = loader.quizzes(types)
     chat = loader.chat()
+    training = loader.training(types, set(chat.intents) if chat else set())
+    pages = loader.pages()
     if loader.problems:
         raise ContentError(loader.problems)
     return Catalog(
         types=MappingProxyType(types), explainers=MappingProxyType(explainers), law=MappingProxyType(law),
         hotlines=hotlines, quizzes=MappingProxyType(quizzes), chat=chat,
+        training=training, pages=MappingProxyType(pages),
     )
 
 

@@ -32,11 +32,12 @@ class Explainer:
     red_flags: tuple[str, ...]
     what_to_do: tuple[str, ...]
     law: tuple[str, ...]
-    risk: str | None
+    risk: str | None  # the whole risk text in one paragraph (the chatbot quotes it)
     phrases: tuple[str, ...]
     keywords: tuple[str, ...]
     related: tuple[str, ...]
     body_html: str
+    risk_points: tuple[str, ...] = ()  # the same text, one penalty per point (the risk box's bullets)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,21 @@ class LawRef:
     status: str | None
     group: int  # order of its law on the law page
     source_kind: str | None = None  # from legal-refs.yaml: primary-text, official, secondary, ...
+    later: Text | None = None  # content/law-notes.yaml: a later document may have changed this
+
+    @property
+    def checked_against_quotations(self) -> bool:
+        """Verified from word-for-word quotations in independent sources, not from a full law text."""
+        return (self.source_kind or "").startswith("secondary")
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    locale: str
+    title: str
+    summary: str
+    body_html: str
 
 
 @dataclass(frozen=True)
@@ -105,6 +121,32 @@ class ChatTexts:
 
 
 @dataclass(frozen=True)
+class TrainingText:
+    """A text that teaches the matcher (content/training/): a scam script or a benign look-alike."""
+
+    label: str  # a scam slug (scripts.yaml) or a benign key: a slug whose look-alike this is, or "marketing"
+    text: str
+    lang: str  # zh-Hans | zh-Hant | en
+    register: str  # narrated | pasted
+
+
+@dataclass(frozen=True)
+class UrgencyCase:
+    text: str
+    urgent: bool
+    lang: str
+    register: str
+    family: str  # which signal (or which trap: asked, planned, stopped, actor) the text is about
+
+
+@dataclass(frozen=True)
+class Training:
+    scripts: tuple[TrainingText, ...] = ()  # scam texts in the scammers' own words, by type
+    benign: tuple[TrainingText, ...] = ()  # the legitimate versions of each type's topic, and marketing
+    urgency: tuple[UrgencyCase, ...] = ()  # labelled: is the person in trouble right now?
+
+
+@dataclass(frozen=True)
 class Catalog:
     types: Mapping[str, ScamType]
     explainers: Mapping[tuple[str, str], Explainer]
@@ -112,6 +154,11 @@ class Catalog:
     hotlines: tuple[Hotline, ...]
     quizzes: Mapping[str, Quiz]
     chat: ChatTexts
+    training: Training = Training()
+    pages: Mapping[tuple[str, str], Page] = field(default_factory=lambda: MappingProxyType({}))
+
+    def page(self, name: str, locale: str) -> Page | None:
+        return self.pages.get((name, locale.replace("_", "-")))
 
     def explainer(self, slug: str, locale: str) -> Explainer | None:
         return self.explainers.get((slug, locale.replace("_", "-")))

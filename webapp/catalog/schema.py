@@ -71,10 +71,24 @@ class ExplainerFile(Frozen):
     red_flags: tuple[Line, ...] = Field(min_length=4)
     what_to_do: tuple[Line, ...] = Field(min_length=3)
     law: tuple[Slug, ...] = Field(min_length=1)
-    risk: Line | None = None
+    risk: Line | tuple[Line, ...] | None = None  # a list shows as bullets: one penalty per point
     phrases: tuple[Line, ...] = Field(min_length=15)
     keywords: tuple[Line, ...] = ()
     related: tuple[Slug, ...] = ()
+
+
+class PageFile(Frozen):
+    """The front matter of content/pages/<name>/<locale>.md: a help page in plain words."""
+
+    title: Line
+    summary: Line
+
+
+class LawNoteFile(Frozen):
+    """content/law-notes.yaml: a hand-written caution shown with a reference on /law."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    later: AuthoredText  # a later document may have changed this reference
 
 
 class LawRefFile(Frozen):
@@ -147,3 +161,34 @@ class ChatFile(Frozen):
     accomplice_intro: AuthoredText
     recovery_warning: AuthoredText
     emergency_steps: PhraseList
+
+
+# -- content/training/: texts that only teach the chatbot's matcher --------------------------------------
+Register = Literal["narrated", "pasted"]  # told in one's own words, or the message pasted as it came
+TrainingLocale = Literal["zh-Hans", "zh-Hant", "en"]
+
+
+class LocaleTexts(Frozen):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    zh_Hans: tuple[Line, ...] = Field(default=(), alias="zh-Hans")
+    zh_Hant: tuple[Line, ...] = Field(default=(), alias="zh-Hant")
+    en: tuple[Line, ...] = ()
+
+
+class RegisterTexts(Frozen):
+    """One entry of scripts.yaml or benign.yaml: texts by register and language."""
+
+    pasted: LocaleTexts = LocaleTexts()
+    narrated: LocaleTexts = LocaleTexts()
+
+
+class UrgencyCaseFile(Frozen):
+    """One labelled text of content/training/urgency.yaml."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    text: Line
+    urgent: bool
+    lang: TrainingLocale
+    register_: Register = Field(alias="register")  # `register` itself is taken (ABCMeta.register)
+    family: Annotated[str, StringConstraints(pattern=r"^[a-z-]+$", max_length=30)]

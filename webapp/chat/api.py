@@ -5,17 +5,30 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
 
+from ..catalog import get_catalog
 from ..errors import ApiError
 from ..extensions import csrf, limiter
 from ..i18n import current_tag
-from . import service
+from ..matcher import normalise
+from . import present, service
 from .openapi import OPENAPI
+from .service import ChatResult
 
 api = Blueprint("chat_api", __name__, url_prefix="/api/v1")
 
 
 def chat_limit() -> str:
     return current_app.config["RATELIMIT_CHAT"]
+
+
+def ask(message: str, requested_lang: str | None) -> ChatResult:
+    """One message through the chatbot: normalised once, the matcher and content passed in explicitly."""
+    normal = normalise(message)
+    language = service.answer_language(message, normal, requested_lang, current_tag())
+    return service.answer(
+        message, language, normal=normal, matcher=current_app.extensions["matcher"], catalog=get_catalog(),
+        content=current_app.extensions["chat_content"],
+    )
 
 
 @api.post("/chat")
@@ -38,8 +51,9 @@ def chat():
         raise ApiError("empty_message", _("Please describe what happened."))
     if len(message) > service.MAX_MESSAGE:
         raise ApiError("too_long", _("Please keep it under %(limit)s characters.", limit=service.MAX_MESSAGE))
-    language = service.answer_language(message, lang, current_tag())
-    response = jsonify(service.answer(message, language).data)
+    result = ask(message, lang)
+    with present.in_answer_language(result):
+        response = jsonify(present.present(result))
     response.headers["Cache-Control"] = "no-store"
     return response
 

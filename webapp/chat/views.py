@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from ..extensions import limiter
-from ..i18n import current_tag
-from . import service
-from .api import chat_limit
+from . import present, service
+from .api import ask, chat_limit
 from .forms import ChatForm
 
 bp = Blueprint("chat", __name__)
@@ -24,6 +24,20 @@ def examples() -> list[str]:
     ]
 
 
+def empty_message() -> str:
+    return _("Please type what happened, or paste the message you got. For example: \"someone wants to rent my bank card\".")
+
+
+def render_exchange(message: str, result: service.ChatResult) -> Markup:
+    """One question and its answer, every word of the answer in the answer's language."""
+    with present.in_answer_language(result):
+        answer = present.present(result)
+        return Markup(render_template(
+            "chat/_exchange.html", message=message, pieces=service.highlight(message, result.why), answer=answer,
+            result=result,
+        ))
+
+
 @bp.route("/chat", methods=["GET", "POST"])
 @limiter.limit(chat_limit, methods=["POST"])
 def chat():
@@ -35,15 +49,14 @@ def chat():
         if not form.validate():
             error = _("Please keep it under %(limit)s characters.", limit=service.MAX_MESSAGE)
         elif not form.text():
-            error = _("Please describe what happened.")
+            error = empty_message()
         else:
             message = form.text()
-            language = service.answer_language(message, None, current_tag())
-            result = service.answer(message, language)
-            words = [w for m in result.data["matches"] for w in m["why"]]
-            exchange = {"message": message, "pieces": service.highlight(message, words), "answer": result.data}
+            exchange = render_exchange(message, ask(message, None))
             form.message.data = ""
     status = 400 if error else 200
     if fragment:
-        return render_template("chat/_exchange.html", exchange=exchange, error=error), status
-    return render_template("chat/chat.html", form=form, exchange=exchange, error=error, examples=examples()), status
+        return render_template("chat/_error.html", error=error) if error else exchange, status
+    return render_template(
+        "chat/chat.html", form=form, exchange=exchange, error=error, examples=examples(), empty_message=empty_message(),
+    ), status

@@ -5,16 +5,17 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from ..api_common import bearer_token, check_csrf, json_body, require_organizer
 from ..auth import current_organizer_id
 from ..catalog import get_catalog
 from ..errors import DomainError, message
-from ..extensions import csrf, limiter
+from ..extensions import csrf
 from ..i18n import current_tag
 from ..models import LiveSession
 from . import codes, live as live_rules, modes, results, sessions
+from .players import join_limit
 from .sessions import refused
 
 api = Blueprint("classroom_api", __name__, url_prefix="/api/v1/sessions")
@@ -54,7 +55,7 @@ def create_session():
 
 @api.post("/<code>/players")
 @csrf.exempt
-@limiter.limit(lambda: current_app.config["RATELIMIT_JOIN"])
+@join_limit  # successful joins per session; failed code guesses per address (webapp/ratelimits.py)
 def join(code: str):
     live = sessions.get_session(code)
     nickname = json_body().get("nickname")

@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 
+from .. import clock
 from ..extensions import db
-from ..models import LiveSession, Phase, Player, utcnow
+from ..models import LiveSession, Phase, Player
 from . import answers, codes, queries, results, sessions
 from .answers import AnswerResult
 from .sessions import refused
@@ -44,7 +45,7 @@ def _transition(live: LiveSession, from_phase: str, from_index: int | None, **va
 
 
 def _open_question(live: LiveSession, index: int) -> bool:
-    now = utcnow()
+    now = clock.now()
     deadline = now + timedelta(seconds=live.time_limit) if live.time_limit else None
     return _transition(
         live, live.phase, live.question_index,
@@ -74,7 +75,7 @@ def advance(live: LiveSession, expected: tuple[str, int | None] | None = None) -
         done = _open_question(live, live.question_index + 1)
     else:
         done = _transition(
-            live, Phase.REVEAL, live.question_index, phase=Phase.FINISHED, open_code=None, finished_at=utcnow(),
+            live, Phase.REVEAL, live.question_index, phase=Phase.FINISHED, open_code=None, finished_at=clock.now(),
         )
     if not done:
         raise refused("stale", 409)
@@ -83,7 +84,7 @@ def advance(live: LiveSession, expected: tuple[str, int | None] | None = None) -
 
 def expire_if_due(live: LiveSession, now: datetime | None = None) -> None:
     """Past the deadline an open question turns into its reveal (whoever looks first does it)."""
-    now = now or utcnow()
+    now = now or clock.now()
     if live.phase == Phase.QUESTION and live.deadline is not None and now > live.deadline:
         _transition(live, Phase.QUESTION, live.question_index, phase=Phase.REVEAL)
 
@@ -99,7 +100,7 @@ def record_answer(live: LiveSession, player: Player, question_index, raw_choice,
         return answers.refusal("too_late" if question_index == live.question_index else "not_question")
     if question_index != live.question_index:
         return answers.refusal("wrong_question")
-    now = now or utcnow()
+    now = now or clock.now()
     if live.deadline is not None and now > live.deadline:
         return answers.refusal("too_late")
     question = sessions.questions_of(live)[question_index]

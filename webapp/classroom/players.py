@@ -7,11 +7,15 @@ from flask import Response, current_app, request, url_for
 
 from ..errors import DomainError
 from ..models import LiveSession, Player
+from ..ratelimits import joins_per_session
 from . import sessions
+from .codes import normalise_code
 
 PLAYER_COOKIE = "fz_player"
 PLAYER_COOKIE_AGE = 12 * 3600
 
+
+join_limit = joins_per_session(normalise_code)  # successful joins per session (webapp/ratelimits.py)
 
 def play_path(code: str) -> str:
     return url_for("classroom.play", code=code)

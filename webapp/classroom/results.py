@@ -10,9 +10,10 @@ from datetime import datetime
 
 from sqlalchemy import case, func, select
 
+from .. import clock
 from ..catalog import Question
 from ..extensions import db
-from ..models import Answer, LiveSession, Phase, Player, utcnow
+from ..models import Answer, LiveSession, Phase, Player
 from . import queries
 from .sessions import current_question, questions_of
 
@@ -197,7 +198,7 @@ def public_state(live: LiveSession, tag: str, now: datetime | None = None) -> di
 
     Built once per (session, version, language) in each worker and copied: everything in it changes
     only with the version, except the seconds left and, during a question, the answer count."""
-    now = now or utcnow()
+    now = now or clock.now()
     built = _states.get((live.id, live.version, tag), lambda: _build_public_state(live, tag))
     state = json.loads(json.dumps(built))  # a deep copy the caller may add to
     if live.phase == Phase.QUESTION:
@@ -208,7 +209,7 @@ def public_state(live: LiveSession, tag: str, now: datetime | None = None) -> di
 
 
 def _build_public_state(live: LiveSession, tag: str) -> dict:
-    now = utcnow()
+    now = clock.now()
     question = current_question(live)
     state = {
         "version": live.version,

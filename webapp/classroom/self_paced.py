@@ -8,9 +8,10 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
+from .. import clock
 from ..catalog import Question, Quiz
 from ..extensions import db
-from ..models import Answer, LiveSession, Phase, Player, utcnow
+from ..models import Answer, LiveSession, Phase, Player
 from . import answers, codes, queries, results, sessions
 from .answers import AnswerResult
 from .sessions import refused
@@ -54,7 +55,7 @@ def record_answer(live: LiveSession, player: Player, question_index, raw_choice,
     if question_index != answered:
         return answers.refusal("wrong_question")
     question = sessions.questions_of(live)[question_index]
-    result = answers.store_once(player, question_index, question, raw_choice, _points, now or utcnow())
+    result = answers.store_once(player, question_index, question, raw_choice, _points, now or clock.now())
     if not result.repeated:
         sessions.bump(live)
         db.session.commit()

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..auth import current_organizer_id, login_required
 from ..catalog import get_catalog
 from ..errors import DomainError, message
-from ..extensions import limiter
 from ..i18n import current_tag
 from ..models import LiveSession, Phase, Player
+from .players import join_limit
 from ..views_common import form_page, quiz_form
 from . import live as live_rules
 from . import modes, qr, queries, results, sessions
@@ -157,7 +157,7 @@ def gone_page(live: LiveSession, reason: str = "finished", status: int = 200):
 
 
 @bp.route("/join", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_JOIN"], methods=["POST"])
+@join_limit  # successful joins per session; failed code guesses per address (webapp/ratelimits.py)
 def join():
     form = JoinForm(code=request.args.get("code", ""))
     error, status = None, 200

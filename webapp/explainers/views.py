@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from flask import Blueprint, abort, render_template
+from flask_babel import format_date, gettext as _
 
 from ..catalog import get_catalog
 from ..i18n import current_tag
@@ -10,6 +14,21 @@ from ..i18n import current_tag
 bp = Blueprint("explainers", __name__)
 
 AUDIENCE_PAGES = ("elderly", "students", "rural")
+HELP_PAGES = ("family", "after-report")
+IN_FORCE_FROM = re.compile(r"^in force from (\d{4})-(\d{2})-(\d{2})$")
+
+
+def status_text(status: str | None) -> str | None:
+    """A reference's status in the reader's language; None for a status the site cannot yet say in words."""
+    match = IN_FORCE_FROM.match(status or "")
+    if not match:
+        return None
+    return _("In force from %(date)s", date=format_date(date(*map(int, match.groups())), format="long"))
+
+
+@bp.app_template_filter("law_status")
+def law_status(status: str | None) -> str | None:
+    return status_text(status)
 
 
 @bp.get("/")
@@ -54,3 +73,13 @@ def law():
 @bp.get("/help")
 def emergency():
     return render_template("explainers/emergency.html")
+
+
+@bp.get("/help/<name>")
+def help_page(name: str):
+    if name not in HELP_PAGES:
+        abort(404)
+    page = get_catalog().page(name, current_tag())
+    if page is None:
+        abort(404)
+    return render_template("explainers/help_page.html", page=page)

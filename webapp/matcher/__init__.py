@@ -1,29 +1,54 @@
-"""The chatbot's retrieval engine. Pure Python: imports nothing from Flask or the rest of webapp.
+"""The chatbot's matcher. Pure Python and scikit-learn: imports nothing from Flask or the rest of webapp.
 
-    matcher = Matcher(docs, benign={"greeting": [...], "thanks": [...], "offtopic": [...]})
+    matcher = Matcher(docs, benign={"greeting": [...], "thanks": [...], "notice": [...]})
     analysis = matcher.analyse("有人要租我的银行卡，一个月给2000")
+
+Two stages (ranker.py): is this a scam situation at all (a calibrated scam-vs-benign probability), then
+which type. Clearly a scam but the type unclear: a hedged top 3. Not a scam: the small-talk intent whose
+reply fits. Urgency (urgency.py) is read clause by clause, and counts only with a scam behind it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from .index import Index, TypeDoc
+import sklearn
+
+from .features import prepare
 from .normalise import normalise
+from .ranker import Ranker
 from .redact import redact
+from .training import Example, examples, roles
 from .urgency import assess
 
-__all__ = ["Analysis", "Match", "Matcher", "TypeDoc", "normalise", "redact"]
+__all__ = ["Analysis", "Example", "Match", "Matcher", "TypeDoc", "normalise", "redact"]
+MODEL_VERSION = "ranker-4"  # bump when features or the model change: cached models are then rebuilt
 
 _SCAM_WORDS = re.compile(r"骗|诈|scam|fraud|cheat|conned|swindl")
+# The person says they were scammed: clearly a scam, whatever the type (then a hedged top 3).
+_SCAMMED = re.compile(r"(?<![不没防别免怕])(被骗|被诈骗|受骗)(了|走)|骗了我|上当了|\bi(?: was|'ve been| have been| got| just got) "
+                      r"(?:scammed|conned|cheated|defrauded)")
+
+
+@dataclass(frozen=True)
+class TypeDoc:
+    """What the matcher knows of one scam type: its example texts and key expressions, any language."""
+
+    slug: str
+    role: str
+    phrases: tuple[str, ...]
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Match:
     slug: str
-    score: float  # 0..1
+    score: float  # P(this type | scam) x P(scam), 0..1
     why: tuple[str, ...]  # the user's own words that led here
 
 
@@ -34,38 +59,100 @@ class Analysis:
     urgency_reasons: tuple[str, ...]
     role: str | None  # "victim" | "accomplice" | None
     intent: str | None  # a non-scam intent (greeting, thanks, offtopic, report, notice) when nothing matched
+    scam_probability: float = 0.0  # stage 1: how likely the text describes a scam situation at all
+    hedged: bool = False  # clearly a scam, type unclear: the matches are the three likeliest, none sure
 
 
 class Matcher:
-    CONFIDENCE = 0.85  # P(best scam) / (P(best scam) + P(best non-scam reading)) needed to answer with a type
-    FLOOR = 0.05  # and the best scam type's own posterior must reach this (nothing fits gibberish)
-    URGENT_FLOOR = 0.1  # with urgent signals, a scam type this likely (and above small talk) is enough
-    RUNNER_UP = 0.05  # a second or third match needs at least this posterior
+    SCAM = 0.78  # stage 1: P(scam) needed to answer with scam types (chosen on held-out folds and the dev set)
+    SURE = 0.3  # stage 2: the best type is sure with this P(type | scam),
+    LEAD = 2.0  # or this many times the second's; else a hedged top 3
+    RUNNER_UP = 0.03  # a second or third match needs at least this P(type | scam)
+    URGENT_SCAM = 0.3  # urgency counts with this P(scam), or a match, or words for a scam
 
-    def __init__(self, docs: Sequence[TypeDoc], benign: Mapping[str, Sequence[str]] | None = None):
+    def __init__(self, docs: Sequence[TypeDoc], benign: Mapping[str, Sequence[str]] | None = None,
+                 *, extra: Iterable[tuple[str, str]] = (), cache_dir: str | Path | None = None):
+        """docs: each scam type's texts; benign: intent -> texts that are not a scam; extra: more
+        (label, text), label a slug or "~intent". With cache_dir, a model fitted on the same texts is
+        loaded from there instead of fitted again (and saved there when fitted)."""
+        prepare()  # the segmenter's dictionary: now, not on the first message
         self.docs = tuple(docs)
-        self.index = Index(docs, benign)
         self.roles = {doc.slug: doc.role for doc in docs}
+        labelled = [(doc.slug, normalise(text)) for doc in docs for text in (*doc.phrases, *doc.keywords)]
+        labelled += [(f"~{name}", normalise(text)) for name, texts in (benign or {}).items() for text in texts]
+        labelled += [(label, normalise(text)) for label, text in extra]
+        benign_labels = {label for label, _ in labelled if label.startswith("~")}
+        self.ranker = self._cached(cache_dir, labelled) if cache_dir else None
+        if self.ranker is None:
+            self.ranker = Ranker(labelled, benign_labels)
+            if cache_dir:
+                self._save(cache_dir, labelled)
+
+    @classmethod
+    def from_catalog(cls, catalog, *, exclude: Iterable[Example] = (), cache_dir: str | Path | None = None) -> Matcher:
+        """Everything the content teaches (training.py), less `exclude` (for held-out benchmarks)."""
+        left_out = set(exclude)
+        kept = [e for e in examples(catalog) if e not in left_out]
+        docs = [TypeDoc(slug, role, ()) for slug, role in roles(catalog).items()]
+        return cls(docs, extra=[(e.label, e.text) for e in kept], cache_dir=cache_dir)
+
+    @staticmethod
+    def _key(labelled: Sequence[tuple[str, str]]) -> str:
+        digest = hashlib.sha256(f"{MODEL_VERSION} {sklearn.__version__}".encode())
+        for label, text in labelled:
+            digest.update(f"{label}\t{text}\n".encode())
+        return digest.hexdigest()[:24]
+
+    def _cached(self, cache_dir: str | Path, labelled) -> Ranker | None:
+        path = Path(cache_dir) / f"matcher-{self._key(labelled)}.pickle"
+        try:
+            with path.open("rb") as handle:  # written by this program, in its own instance folder
+                ranker = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+        return ranker if isinstance(ranker, Ranker) else None
+
+    def _save(self, cache_dir: str | Path, labelled) -> None:
+        folder = Path(cache_dir)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for old in folder.glob("matcher-*.pickle"):
+                old.unlink(missing_ok=True)
+            temporary = folder / f".matcher-{self._key(labelled)}.tmp"
+            with temporary.open("wb") as handle:
+                pickle.dump(self.ranker, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            temporary.replace(folder / f"matcher-{self._key(labelled)}.pickle")
+        except OSError:
+            pass  # a read-only instance folder: fit at every start, as without a cache
 
     def analyse(self, text: str) -> Analysis:
         normal = normalise(text)
-        scored, benign, intent = self.index.score(normal)
+        vector = self.ranker.vector(normal)
         urgency = assess(normal)
+        if vector.nnz == 0:  # nothing the matcher has ever seen
+            return Analysis((), False, (), None, None)
+        p_scam = self.ranker.scam_probability(vector)
         matches: list[Match] = []
-        best = scored[0].score if scored else 0.0
-        if best >= self.FLOOR and best >= self.CONFIDENCE * (best + benign):
-            for item in scored[:3]:
-                if item is scored[0] or item.score >= self.RUNNER_UP:
-                    matches.append(Match(item.slug, round(item.score, 3), self._why(text, item.spans)))
+        hedged = False
+        victim_best = 0.0  # the likeliest type in which the person is the victim
+        if p_scam >= self.SCAM or (p_scam >= self.URGENT_SCAM and _SCAMMED.search(normal)):
+            ranked = self.ranker.type_probabilities(vector)
+            best, second = ranked[0][1], ranked[1][1] if len(ranked) > 1 else 0.0
+            hedged = best < self.SURE and best < self.LEAD * second
+            victim_best = max((p for slug, p in ranked if self.roles.get(slug) != "accomplice"), default=0.0)
+            for rank, (slug, p) in enumerate(ranked[:3]):
+                if rank == 0 or hedged or p >= self.RUNNER_UP:
+                    spans = self.ranker.spans(normal, slug, vector)
+                    matches.append(Match(slug, round(float(p * p_scam), 3), self._why(text, spans)))
         role = self.roles[matches[0].slug] if matches else None
-        # Urgent needs a scam behind it: a match, scam words, or a scam type more likely than small talk.
-        likely_scam = bool(scored) and scored[0].score >= self.URGENT_FLOOR and scored[0].score > benign
-        urgent = urgency.urgent and bool(matches or likely_scam or _SCAM_WORDS.search(normal))
-        if role == "accomplice" and "threat" not in urgency.reasons:
-            urgent = False  # they get the legal consequences and what to do, first
+        urgent = urgency.urgent and bool(matches or p_scam >= self.URGENT_SCAM or _SCAM_WORDS.search(normal))
+        if (role == "accomplice" and matches[0].score >= self.LEAD * victim_best * p_scam
+                and not {"threat", "detention"} & set(urgency.reasons)):
+            urgent = False  # clearly drawn in as an accomplice: the legal consequences and what to do, first
+        intent = None if matches else self.ranker.intent(vector)
         return Analysis(
             matches=tuple(matches), urgent=urgent, urgency_reasons=urgency.reasons if urgent else (),
-            role=role, intent=None if matches else intent,
+            role=role, intent=intent[1:] if intent else None, scam_probability=round(float(p_scam), 3), hedged=hedged,
         )
 
     @staticmethod

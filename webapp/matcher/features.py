@@ -22,7 +22,7 @@ STOPWORDS = frozenset(
     "not no so very just also then than too s t d ll m re ve some any all one".split()
 )
 # Feature kinds and their weights: longer pieces of text carry more meaning.
-WEIGHTS = {"c2": 0.8, "c3": 1.0, "c4": 1.1, "py": 0.45, "j": 1.5, "w": 1.0, "w2": 0.9, "sig": 1.0}
+WEIGHTS = {"c1": 0.5, "c2": 0.8, "c3": 1.0, "c4": 1.1, "py": 0.45, "j": 1.5, "w": 1.0, "w2": 0.9, "sig": 1.0}
 logging.getLogger("jieba").setLevel(logging.WARNING)  # it announces loading its dictionary on stderr
 _SEGMENTER = jieba.Tokenizer()  # its own instance: no global state shared with anything else
 
@@ -49,10 +49,10 @@ Feature = tuple[str, int, int]  # (feature, start, end) in the normalised text
 
 
 def features(text: str) -> Iterator[Feature]:
-    """Character n-grams, words and pinyin for Chinese, stemmed words and pairs for English, URL and money signals."""
+    """Character 1-4-grams, words and pinyin for Chinese, stemmed words and pairs for English, URL and money signals."""
     for run in CJK_RUN.finditer(text):
         chars, base = run.group(), run.start()
-        for n, kind in ((2, "c2"), (3, "c3"), (4, "c4")):
+        for n, kind in ((1, "c1"), (2, "c2"), (3, "c3"), (4, "c4")):
             for i in range(len(chars) - n + 1):
                 yield f"{kind}:{chars[i:i + n]}", base + i, base + i + n
         position = base
@@ -84,3 +84,7 @@ def features(text: str) -> Iterator[Feature]:
 
 def weight_of(feature: str) -> float:
     return WEIGHTS[feature.partition(":")[0]]
+
+
+def kind_of(feature: str) -> str:
+    return feature.partition(":")[0]

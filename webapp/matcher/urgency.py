@@ -1,8 +1,15 @@
-"""Is the person in trouble right now? Three kinds of signal, read from normalised text.
+"""Is the person in trouble right now? Five kinds of signal, read clause by clause from normalised text.
 
-(a) money, card details or codes already handed over, or a remote-control / screen-sharing app installed;
-(b) the scam is going on right now (still on the call, at the bank or ATM, coached step by step, isolated in a hotel);
-(c) someone is being threatened now (extortion with recordings, ransom for a person held).
+(a) handed_over: money, card details or codes already handed over (also cash to a courier at the door),
+    a remote-control / screen-sharing app installed, or money stuck in a platform;
+(b) ongoing: the scam is going on right now (still on the call, at the bank or ATM, coached step by step,
+    isolated in a hotel);
+(c) threat: someone is being threatened now (extortion with recordings, "or I send it to your contacts",
+    a deadline, "if you call the police");
+(d) detention: a person held (in a compound abroad, passport taken) or ransom asked;
+(e) secrecy: told to keep it secret, with a transfer about to happen (today, tomorrow morning, now).
+Each signal is read with its clause: who did it (the person, or a stranger in the news, a colleague last
+year), finished or only asked or planned (了/过 vs 让我/要我, 准备/打算), stopped in time (差点, 还没去).
 A person who was only contacted or asked is not urgent, nor is one who nearly paid but stopped.
 """
 
@@ -31,6 +38,10 @@ _HANDED_OVER_ZH = [
     r"(被骗了|被骗走|骗走了|骗了我|钱没了|血本无归|损失了|亏了|提不了现|提现不了|无法提现|取不出来|提不出来|不能提现|出不了金|提不到款|提唔到款)",
     r"(卡|账户|账号|钱)被(盗刷|转走|划走|骗走)",
     r"(钱|款|付|转|交|充)[^。！？]{0,10}(被拉黑|把我拉黑|拉黑了|删了我|被删|联系不上|不回(我)?消息)",
+    r"(转|汇|打|存|充)(到|进)了",
+    r"(填|输)(到|进)[^，。]{0,8}(里|上)?了",
+    r"(现金|钱|存折|银行卡|卡|提款卡|金条|首饰)[^，。]{0,4}(给了|交给了|交给|递给|拿给)(?!我)",
+    r"卡在(里面|平台|里头|上面)|(钱|资金)[^，。]{0,6}(取不出|提不出|被冻结|冻结了)",
 ]
 _HANDED_OVER_EN = [
     r"\b(i|we|he|she|mum|mom|mother|dad|father|grandma|grandpa|my \w+)( have| has| had|'ve|'d)?( already| just)? (sent|transferred|paid|wired|deposited|gave|handed|told (him|her|them) the|installed|downloaded|shared my screen|topped up|lost|put in)\b",
@@ -40,6 +51,7 @@ _HANDED_OVER_EN = [
     r"\b(lost|scammed out of) (\d|my|all|everything)",
     r"\b(installed|downloaded) .{0,25}(app|screen|zoom|teamviewer|anydesk)",
     r"\b(paid|sent|transferred)\b.{0,40}\b(blocked me|ghosted|disappeared|stopped replying)",
+    r"\b(gave|handed) (the|my|his|her)? ?(cash|money|card|bank card) to",
 ]
 # Going on right now.
 _ONGOING_ZH = [
@@ -53,6 +65,7 @@ _ONGOING_ZH = [
     r"(住|关|待)(在)?(酒店|宾馆|旅馆).{0,12}(不许|不让|不准|不能)",
     r"一步一步|手把手|按(他|她|对方)说的(在)?(操作|做|按)|(他|她|对方)(现在)?(正)?在(教|指导|指挥)(我|她|他)",
     r"(还在|现在)(电话|视频)(上|里)",
+    r"还在(银行|atm|柜台|营业厅|取款机)",
     r"(现在|正)(在)?(电话|视频)(里|上)(教|让|叫|指导|指挥)",
     r"(他|她|对方)(现在|正在|正)(在)?(让|叫|要|教|指导)(我|她|他|我妈|我爸)",
     r"被.{0,6}(视频|电话)(电话)?控制",
@@ -71,18 +84,36 @@ _THREAT_ZH = [
     r"(把|将|要把|要将)?(视频|录像|照片|裸照|录屏|画面|聊天记录).{0,10}(发给|发到|发出去|寄给|公开|曝光|传到|散布|散播|传给)",
     r"(录|拍)(下|了)(我)?(的)?.{0,6}(不雅|裸|隐私)",
     r"通讯录.{0,8}(在(他|她|对方|我)(的)?手(里|上)|在(他|她)那|被(他|她|对方)?(拿|导)走)",
-    r"绑架|赎金|撕票|人在(我们|他们|我)手(里|上)",
+    r"不(给|转|打|交|汇|付|还)(钱)?(就|的话).{0,12}(发|曝光|公开|散布|寄|弄死|打|好看)",
+    r"(不然|否则|要不然)(就|我就)?.{0,10}(发给|发到|寄给|曝光|公开|群发|散布|好看)",
+    r"(要是|敢|如果|若)报警.{0,10}(就|让|见不到)|(全家|家人|你)好看",
+    r"(影片|视频|照片|录像).{0,6}(寄给|发给|传给)",
 ]
 _THREAT_EN = [
-    r"\b(threaten|threatening|threatened|blackmail|extort|extortion|ransom|kidnap)",
+    r"\b(threaten|threatening|threatened|blackmail|extort|extortion|kidnap)",
     r"\b(send|post|share|leak|spread) (the |my |this |that )?(video|photos|pictures|recording)s? to",
+    r"\b(or|unless)\b.{0,40}\b(send|post|share|leak|go to|goes to|sent to)\b.{0,30}\b(contacts|everyone|family|friends|wife|husband)",
 ]
+# A person held: in a compound abroad, passport taken, ransom.
+_DETENTION_ZH = [
+    r"绑架|赎金|赎人|赎(他|她|回)|撕票|(在|落在)(我们|他们|我)手(里|上)",
+    r"被(关|扣|困|押|控制|软禁)(在|住|着|了)|扣着不让走|(出|回|走)不来|不让(走|回国|回家|离开)|护照被(收|扣|拿)",
+]
+_DETENTION_EN = [
+    r"\b(ransom|kidnapp?ed|hostage)",
+    r"\b(held|detained|locked up|trapped|kept|imprisoned)\b.{0,30}\b(compound|camp|abroad|cambodia|myanmar|burma|laos|thailand|park|against)",
+    r"\btook (his|her|my) passport",
+]
+# Told to keep it secret, and a transfer about to happen.
+_SECRECY = re.compile(r"保密|别声张|不要声张|别告诉|不要告诉|不能告诉|不许告诉|不准告诉|\b(don'?t|do not) tell|keep (it|this) (a )?secret")
+_IMMINENT = re.compile(r"(马上|立刻|今天|明天|一早|下午|现在|正准备|正要|这就)[^。！？]{0,12}(转|汇|取钱|取款|打款|去银行|付)"
+                       r"|\b(today|tomorrow|now|tonight)\b.{0,30}\b(transfer|pay|wire|withdraw|send)")
 # Said within a few characters before the act, these undo it. "Nearly paid", "haven't sent yet",
 # "luckily stopped" undo any signal; a request or a plan in the same clause ("he told me to ...",
 # "I want to ...", "should I ...") undoes only a hand-over, never a scam in progress ("he is making
 # me do it step by step"); so does a condition after it ("pay and you'll get the loan").
 _NOT_DONE = (
-    re.compile(r"(差点|差一点|险些|还没|没有|没|不要|别|幸好|幸亏|好在|好彩|要不要|该不该|能不能|准备|打算|想要|想|会不会|是否|是不是要|再)(就|都|要|先)?$"),
+    re.compile(r"(差点|差一点|险些|还没|没有|没|不要|别|幸好|幸亏|好在|好彩|要不要|该不该|能不能|准备|打算|想要|想|会不会|是否|是不是要|再)(就|都|要|先)?(把)?$"),
     re.compile(r"\b(almost|nearly|not yet|haven'?t|hasn'?t|didn'?t|did not|before (i|she|he)|should i|do i|if i|whether to)\b[^.?!]{0,30}$"),
 )
 _ASKED = (
@@ -96,12 +127,21 @@ _PLANNED = (
 _DONE = re.compile(r"了|过|完")  # "he had me pay" is paid: a request in the past is a hand-over
 _CONDITION_AFTER = re.compile(r"^[^，。,.!?！？]{0,5}(就(能|可以|会|给|批|放|发)|才(能|可以|给|会))")
 _CLAUSE_END = re.compile(r"[，。！？；,.!?;\n]")
-_UNDONE_BY = {"handed_over": (_NOT_DONE, _ASKED, _PLANNED), "ongoing": (_NOT_DONE,), "threat": ()}
+_NEARLY = re.compile(r"差点|差一点|险些|\b(almost|nearly)\b")  # anywhere in the clause before
+_NOT_YET_AFTER = re.compile(r"^[^。！？]{0,16}(还没|没有|没|并没)(去|转|给|交|付|做|按|汇|打)|^[^.!?]{0,30}\b(haven'?t|didn'?t|did not) (go|pay|send)")
+# Someone else's story: the news, a colleague, a stranger; or long ago.
+_SOMEONE_ELSE = re.compile(r"新闻|报道|听说|同事|邻居|有个(老人|人|大爷|大妈|阿姨)|网上说|视频里|去年|前年|几年前"
+                           r"|\b(the news|a colleague|my colleague|my friend|someone i know|last year|years ago)\b")
+_TO_ME = re.compile(r"(往|给|向)我(的)?(卡|账户|账号|微信|支付宝)?(里|上)?.{0,4}(转|汇|打)|(转|汇|打)(了)?(给|到)我(?!的)|"
+                    r"\b(sent|transferred|paid) (me|into my)\b")
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+_UNDONE_BY = {"handed_over": (_NOT_DONE, _ASKED, _PLANNED), "ongoing": (_NOT_DONE,), "threat": (), "detention": ()}
 
 _COMPILED = {
     "handed_over": [re.compile(p) for p in _HANDED_OVER_ZH + _HANDED_OVER_EN],
     "ongoing": [re.compile(p) for p in _ONGOING_ZH + _ONGOING_EN],
     "threat": [re.compile(p) for p in _THREAT_ZH + _THREAT_EN],
+    "detention": [re.compile(p) for p in _DETENTION_ZH + _DETENTION_EN],
 }
 
 
@@ -121,6 +161,14 @@ def _clause_before(text: str, start: int) -> str:
 def _undone(reason: str, text: str, start: int, end: int) -> bool:
     """Is the signal at text[start:end] undone by what was said around it?"""
     clause, before = _clause_before(text, start), text[max(0, start - 50):start]
+    if reason in ("handed_over", "ongoing"):
+        if _NEARLY.search(clause) or _NOT_YET_AFTER.search(text[end:end + 40]):
+            return True  # "nearly told him the code", "told me to go to the ATM, I haven't gone"
+        ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+        if reason == "handed_over" and _SOMEONE_ELSE.search(text[ends[-1] if ends else 0:end]):
+            return True  # someone else's loss, or one long past: advice, not an emergency
+        if reason == "handed_over" and _TO_ME.search(clause + text[start:end + 3]):
+            return True  # money came TO the person (a stranger's "mistaken" transfer, a boss's fake receipt)
     for chinese, english in _UNDONE_BY[reason]:
         if chinese is _NOT_DONE[0]:
             if chinese.search(text[max(0, start - 6):start]) or english.search(before):
@@ -145,4 +193,8 @@ def assess(text: str) -> Urgency:
                 break
             if reason in reasons:
                 break
+    secret, soon = _SECRECY.search(text), _IMMINENT.search(text)
+    if secret and soon and not _NOT_YET_AFTER.search(text[soon.end():soon.end() + 40]):
+        reasons.append("secrecy")
+        spans += [secret.span(), soon.span()]
     return Urgency(bool(reasons), tuple(dict.fromkeys(reasons)), tuple(spans))

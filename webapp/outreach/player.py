@@ -13,9 +13,9 @@ from ..classroom.forms import AnswerForm
 from ..classroom.players import forget_player, set_play_cookie, set_player_cookie
 from ..classroom.views import bad_code_page, gone_page, self_paced_play_page
 from ..errors import DomainError
-from ..extensions import limiter
 from ..models import LiveSession, Phase, Player
 from ..quiz.scoring import missed_slugs
+from ..classroom.players import join_limit
 from . import service
 from .forms import KioskForm
 
@@ -67,7 +67,7 @@ def missed_of(player: Player, questions) -> list[str]:
 
 
 @kiosk_bp.route("/play/<code>/kiosk", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_JOIN"], methods=["POST"])
+@join_limit  # successful joins per session; failed code guesses per address (webapp/ratelimits.py)
 def start(code: str):
     """A shared tablet: each person taps Start and gets a new player; nothing of the last one is kept."""
     live = sessions.find_session(code)

@@ -55,25 +55,56 @@
   }
 
   // The chat form becomes a conversation on one page: the server renders each exchange as HTML.
+  // While waiting it says so in words; an empty question, a timeout or "too many requests" get a message.
   function setUpChat() {
     var form = document.querySelector("form.chat-form");
     var conversation = document.getElementById("conversation");
     if (!form || !conversation || !window.fetch || !window.FormData) return;
     var textarea = form.querySelector("textarea");
     var buttons = form.querySelectorAll("button");
+    var status = form.querySelector(".form-status");
     var pressed = null;
     buttons.forEach(function (b) { b.addEventListener("click", function () { pressed = b; }); });
+
+    function say(text, kind) {
+      if (!status) return;
+      status.textContent = text || "";
+      status.hidden = !text;
+      status.className = "form-status" + (kind ? " " + kind : "");
+    }
+
+    function busy(on) {
+      buttons.forEach(function (b) { b.disabled = on; });
+      if (on) form.setAttribute("aria-busy", "true"); else form.removeAttribute("aria-busy");
+    }
+
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var data = new FormData(form);
       if (pressed && pressed.name === "example") data.set("example", pressed.value);
       pressed = null;
-      if (!(data.get("example") || "").trim() && !(data.get("message") || "").trim()) { textarea.focus(); return; }
-      buttons.forEach(function (b) { b.disabled = true; });
-      form.setAttribute("aria-busy", "true");
-      fetch(form.action, { method: "POST", body: data, headers: { "X-Fragment": "1" }, credentials: "same-origin" })
-        .then(function (response) { return response.text().then(function (html) { return { ok: response.ok, html: html, status: response.status }; }); })
+      if (!(data.get("example") || "").trim() && !(data.get("message") || "").trim()) {
+        say(form.dataset.empty, "error");
+        textarea.focus();
+        return;
+      }
+      busy(true);
+      say(form.dataset.waiting, "waiting");
+      var controller = window.AbortController ? new AbortController() : null;
+      var timedOut = false;
+      var timer = setTimeout(function () { timedOut = true; if (controller) controller.abort(); }, Number(form.dataset.timeoutMs) || 25000);
+      var options = { method: "POST", body: data, headers: { "X-Fragment": "1" }, credentials: "same-origin" };
+      if (controller) options.signal = controller.signal;
+      fetch(form.action, options)
+        .then(function (response) {
+          if (timedOut) throw new Error("timeout");
+          if (response.status === 429) { say(form.dataset.busy, "error"); return null; }
+          return response.text().then(function (html) { return { ok: response.ok, html: html, status: response.status }; });
+        })
         .then(function (result) {
+          if (!result) return;
+          if (result.status >= 500) { say(form.dataset.failed, "error"); return; }
+          say("");
           var holder = document.createElement("div");
           holder.innerHTML = result.html;  // rendered and escaped by the server
           conversation.appendChild(holder);
@@ -83,11 +114,11 @@
           answer.scrollIntoView({ behavior: "smooth", block: "start" });
           if (answer.focus) answer.focus({ preventScroll: true });
         })
-        .catch(function () { form.submit(); })  // the network failed: fall back to a plain post
-        .then(function () {
-          buttons.forEach(function (b) { b.disabled = false; });
-          form.removeAttribute("aria-busy");
-        });
+        .catch(function () {
+          if (timedOut) { say(form.dataset.timeout, "error"); return; }
+          form.submit();  // the network failed: fall back to a plain post
+        })
+        .then(function () { clearTimeout(timer); busy(false); });
     });
   }
 

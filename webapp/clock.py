@@ -1,0 +1,40 @@
+"""One clock for deadlines and answer times: the database's.
+
+Several app hosts share one database, but not one clock: a host 30 s ahead would refuse answers as "too late"
+that another accepts. So the time that decides comes from the database server (PostgreSQL's clock_timestamp();
+SQLite runs inside the one host that has the file, so its clock is that host's). Asked once per request.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import g, has_app_context, has_request_context
+from sqlalchemy import text
+
+from .extensions import db
+from .types import utcnow
+
+QUERIES = {
+    "postgresql": "SELECT clock_timestamp()",
+    "sqlite": "SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')",
+}
+
+
+def now() -> datetime:
+    """The database's current time, timezone-aware UTC (the same value for the rest of the request)."""
+    if not has_app_context():
+        return utcnow()
+    cached = g.get("_db_now") if has_request_context() else None
+    if cached is not None:
+        return cached
+    query = QUERIES.get(db.session.get_bind().dialect.name)
+    if query is None:
+        return utcnow()
+    value = db.session.execute(text(query)).scalar_one()
+    if isinstance(value, str):  # SQLite: UTC, without a zone
+        value = datetime.strptime(value, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc)
+    value = value.astimezone(timezone.utc)
+    if has_request_context():
+        g._db_now = value
+    return value

@@ -1,0 +1,80 @@
+"""Who asks for what: the claimed identity paired with the request, as features.
+
+A link or an app is in half the scam types; a relative asking for money, a boss asking for a transfer, the
+police asking for a "safe account" are each one type. So the ranker sees, besides the words, features
+such as `pair:relative*transfer` and `pair:police*transfer`, and a relative's "new number" asking for money
+reads as impersonate-relative unless voice, video or AI is said (`pair:relative*medium` then).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+# Normalised text: Simplified Chinese, lower case (see normalise.py).
+IDENTITIES = {
+    "relative": r"(?:^|[,.!?\s，。！？])(?:妈|爸|奶奶|爷爷|姥姥|姥爷|外婆|外公)(?=[,.!?\s，。！？]|$)|儿子|女儿|孙子|孙女|外孙|老公|老婆|妈妈|爸爸|我妈|我爸|俺妈|俺爸|亲戚|侄子|外甥|闺女|儿媳|女婿|表哥|表姐|表弟|表妹|"
+                r"堂哥|堂弟|我哥|我姐|我弟|我妹|舅舅|姨妈|小姨|叔叔|家人|家里人|\b(?:mum|mom|dad|son|daughter|grandson|granddaughter|"
+                r"nephew|niece|husband|wife|grandma|grandpa|family)\b",
+    "boss": r"领导|老板|总经理|经理|主管|上司|局长|校长|书记|主任|厂长|包工头|董事长|[王李张刘陈杨赵黄周吴徐孙马胡朱郭何林高罗]总(?![部是共之结额])|"
+            r"\b(?:boss|manager|ceo|director|supervisor)\b",
+    "acquaintance": r"熟人|老同学|同学|老战友|战友|同事|老乡|朋友|学长|学姐|\b(?:friend|colleague|classmate)\b",
+    "school": r"学校|辅导员|班主任|老师|导师|教育局|学院|\b(?:school|teacher|tutor|university)\b",
+    "police": r"公安|警察|警官|民警|派出所|检察院|检察官|法院|法官|刑警|网警|通缉|逮捕|立案|\b(?:police|officer|prosecutor|court|"
+              r"detective|arrest)\b",
+    "service": r"客服|售后|快递员|快递公司|物流|淘宝|京东|拼多多|抖音|美团|\b(?:customer service|courier|support|seller|refund)\b",
+    "platform": r"平台|交易所|官网|网站|导师|群主|带单|\b(?:platform|website|exchange|app)\b",
+    "bank": r"银行|银联|银保监|金融监管|信用卡中心|征信|\b(?:bank|unionpay|credit)\b",
+    "government": r"社保|医保|补贴|政府|村委|民政|税务|人社|退税|\b(?:government|subsidy|tax|pension)\b",
+    "stranger": r"网友|陌生人|陌生号码|交友|对象|男朋友|女朋友|男友|女友|相亲|婚恋|美女|帅哥|\b(?:stranger|dating|boyfriend|girlfriend|match)\b",
+    "employer": r"招聘|兼职|中介|工作|高薪|老板招|\b(?:job|recruit|hiring|part-time|salary)\b",
+    "game": r"游戏|装备|皮肤|账号交易|代练|\b(?:game|gaming|skin|steam)\b",
+}
+REQUESTS = {
+    "transfer": r"转账|汇款|打款|转钱|转给|转到|打钱|汇到|过数|转过去|转[^,.，。]{0,6}(?:给|到)|(?:给|帮)我转|\b(?:transfer|wire|send (?:me |him |her )?money)\b",
+    "fee": r"保证金|手续费|解冻费|押金|定金|激活费|服务费|工本费|公证费|税费|会员费|培训费|资料费|认证费|保险费|\b(?:fee|deposit|charge)s?\b",
+    "code": r"验证码|动态码|校验码|短信码|\b(?:code|otp|pin)\b",
+    "lend": r"出租|出借|租用|收购|卖卡|借用|租你|借你的|你的银行卡|你的账户|你的微信|收款码|电话卡|手机卡|\b(?:lend|rent|sell) (?:your|my)\b",
+    "install": r"下载|安装|共享屏幕|屏幕共享|远程|会议|软件|\b(?:install|download|screen|remote|anydesk)\b",
+    "link": r"链接|点击|网址|https?://|二维码|扫码|\b(?:link|click|url|qr)\b",
+    "buy": r"购买|下单|拍下|购物卡|礼品卡|礼物卡|\b(?:buy|purchase|order|gift card)s?\b",
+    "invest": r"投资|理财|收益|回报|充值|炒股|股票|基金|虚拟币|usdt|\b(?:invest|return|profit|stock|crypto)",
+    "borrow": r"借钱|借点|周转|垫付|垫一下|先垫|\b(?:loan|borrow|lend me)\b",
+    "task": r"刷单|点赞|关注|任务|做单|佣金|返利|返佣|\b(?:task|commission)s?\b",
+    "secrecy": r"别告诉|不要告诉|不能告诉|保密|别声张|不要声张|\b(?:don'?t tell|keep (?:it|this) (?:secret|quiet))\b",
+}
+MEDIUM = r"视频|语音|声音|ai|换脸|合成|\b(?:video|voice|deepfake|face)\b"
+NEW_NUMBER = r"新号|新微信|换了号|换号|换了新|新手机号|小号|新的?帐号|新账号|\bnew (?:number|account)\b"
+
+_IDENTITY = [(name, re.compile(pattern)) for name, pattern in IDENTITIES.items()]
+_REQUEST = [(name, re.compile(pattern)) for name, pattern in REQUESTS.items()]
+_MEDIUM = re.compile(MEDIUM)
+_NEW_NUMBER = re.compile(NEW_NUMBER)
+
+Span = tuple[int, int]
+
+
+def _first(pattern: re.Pattern[str], text: str) -> Span | None:
+    match = pattern.search(text)
+    return match.span() if match else None
+
+
+def pair_features(text: str) -> Iterator[tuple[str, int, int]]:
+    """`id:X`, `req:Y` and `pair:X*Y` features of normalised text, each with where it was seen."""
+    identities = [(name, span) for name, pattern in _IDENTITY if (span := _first(pattern, text))]
+    requests = [(name, span) for name, pattern in _REQUEST if (span := _first(pattern, text))]
+    medium, new_number = _first(_MEDIUM, text), _first(_NEW_NUMBER, text)
+    if new_number:
+        requests.append(("newnumber", new_number))
+    for name, span in identities:
+        yield f"id:{name}", *span
+    for name, span in requests:
+        yield f"req:{name}", *span
+    for who, (ws, we) in identities:
+        for what, (rs, re_) in requests:
+            yield f"pair:{who}*{what}", min(ws, rs), max(we, re_)
+        if medium:
+            yield f"pair:{who}*medium", min(ws, medium[0]), max(we, medium[1])
+    if not identities:
+        for what, span in requests:
+            yield f"pair:nobody*{what}", *span

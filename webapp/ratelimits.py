@@ -1,0 +1,122 @@
+"""Rate limits: one shared counter store for every worker and host, a fallback when it fails, and join
+limits that let a whole school in while keeping code guessing slow.
+
+- The storage is `RATELIMIT_STORAGE_URI`: `make serve` starts a local Redis on a unix socket, several hosts
+  share one Redis. `memory://` counts per process, so N workers let N times the limit through.
+- At start-up a Redis address needs the client and a server that answers: otherwise one clear ConfigError.
+- At run time an unreachable storage makes Flask-Limiter count in each process's memory (logged once per
+  outage, with a recheck every few seconds) and the site keeps answering.
+- Join codes: *failed* lookups (404 on any route that takes a session code) are counted per address, and
+  once an address has spent its budget every code lookup from it waits; *successful* joins are counted per
+  session, generously: 300 phones behind one school address join in seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from urllib.parse import urlsplit, urlunsplit
+
+from flask import Flask, Response, current_app, request
+from flask.logging import default_handler
+
+from .config import ConfigError
+from .extensions import limiter
+
+REDIS_SCHEMES = ("redis", "rediss", "redis+unix", "valkey", "valkeys", "valkey+unix")
+# Redis that hangs must not hang a request: give up after this many seconds and fall back.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
+
+
+def init_app(app: Flask) -> None:
+    config = app.config
+    uri = config["RATELIMIT_STORAGE_URI"]
+    scheme = urlsplit(uri).scheme
+    if scheme in REDIS_SCHEMES:
+        try:
+            import redis  # noqa: F401
+        except ImportError:
+            raise ConfigError(
+                f"RATELIMIT_STORAGE_URI is a Redis address ({redacted(uri)}) but the Python client `redis` "
+                "is not installed: run `make install` (it is a declared dependency)."
+            ) from None
+        config["RATELIMIT_STORAGE_OPTIONS"] = {**REDIS_TIMEOUTS, **config.get("RATELIMIT_STORAGE_OPTIONS", {})}
+    config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)  # a storage failure never turns into a 500
+    # Failed code guesses: one budget per address across every route that takes a session code.
+    config["RATELIMIT_APPLICATION"] = lambda: current_app.config["RATELIMIT_CODE_GUESSES"]
+    config["RATELIMIT_APPLICATION_EXEMPT_WHEN"] = looks_up_no_code
+    config["RATELIMIT_APPLICATION_DEDUCT_WHEN"] = code_not_found
+    limiter.init_app(app)
+    # The limiter is one object for the whole process; a new app (tests build many) starts healthy.
+    limiter._storage_dead = False
+    show_limiter_warnings()
+    if config["RATELIMIT_ENABLED"] and not limiter.storage.check():
+        raise ConfigError(
+            f"The rate-limit storage at {redacted(uri)} does not answer: start it (`make serve` starts a local "
+            "Redis) or point RATELIMIT_STORAGE_URI at one that runs."
+        )
+
+
+def show_limiter_warnings() -> None:
+    """Flask-Limiter logs "storage unreachable - falling back" on a logger with only a NullHandler, so
+    nobody would see it: send its warnings where Flask's own go (stderr, gunicorn's error log)."""
+    logger = logging.getLogger("flask-limiter")
+    if default_handler not in logger.handlers:
+        logger.addHandler(default_handler)
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.WARNING)  # its INFO lines name every address that hit a limit
+
+
+def storage_reachable() -> bool:
+    """For /readyz: does the shared counter store answer right now?"""
+    try:
+        return bool(limiter.storage.check())
+    except Exception:  # noqa: BLE001 - any failure means "not ready"
+        return False
+
+
+def redacted(uri: str) -> str:
+    parts = urlsplit(uri)
+    if parts.password:
+        host = parts.hostname or ""
+        netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return uri
+
+
+# -- join codes ------------------------------------------------------------------------------------
+
+
+def looks_up_no_code() -> bool:
+    """True for requests that cannot tell whether a session code exists (they skip the guess budget)."""
+    if request.view_args and "code" in request.view_args:
+        return False
+    return not (request.endpoint == "classroom.join" and request.method == "POST")
+
+
+def code_not_found(response: Response) -> bool:
+    return response.status_code == 404
+
+
+def joined(response: Response) -> bool:
+    """A player was added: 201 from the API, a 303 to the play page from the forms."""
+    return response.status_code in (201, 303)
+
+
+def joins_per_session(normalise_code: Callable[[str | None], str | None]) -> Callable[[Callable], Callable]:
+    """A decorator for join views: successful joins per session (capacity: RATELIMIT_JOIN), the session read
+    from the URL or the join form's code field; failed guesses are the application-wide limit."""
+
+    def session_key() -> str:
+        raw = (request.view_args or {}).get("code") or request.form.get("code")
+        return f"session:{normalise_code(raw) or 'none'}"
+
+    def join_limit(view: Callable) -> Callable:
+        return limiter.limit(
+            lambda: current_app.config["RATELIMIT_JOIN"], key_func=session_key, methods=["POST"], deduct_when=joined,
+            override_defaults=False,
+        )(view)
+
+    return join_limit
+

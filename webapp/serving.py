@@ -1,0 +1,149 @@
+"""gunicorn's threaded worker with deadlines, so that slow or silent clients cannot hold the site.
+
+gunicorn's `gthread` worker hands a connection to a thread once its first byte arrives, and the thread then
+blocks reading the headers and the body for as long as the client likes: a few clients sending a byte at a
+time, or promising a body they never send, take every thread. This worker bounds both:
+
+- a new connection must send its first byte within `keepalive` seconds (like an idle kept-alive one);
+- the whole request, headers and body, must arrive within REQUEST_READ_TIMEOUT seconds (default 10; a 64 KiB
+  form takes about 13 s at 5 KB/s, ordinary forms well under 1 s); past it the connection reads as closed:
+  the request is dropped (headers) or answered 400 (body cut short) and the connection is closed;
+- each write to the client may wait REQUEST_SEND_TIMEOUT seconds (default 30).
+
+With nginx in front (deploy/nginx.conf) nginx buffers whole requests and these limits are never reached.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import selectors
+import socket
+import time
+from functools import partial
+
+from gunicorn.glogging import Logger
+from gunicorn.workers.gthread import TConn, ThreadWorker
+from werkzeug.exceptions import ClientDisconnected
+
+READ_TIMEOUT = float(os.environ.get("REQUEST_READ_TIMEOUT", "10"))
+SEND_TIMEOUT = float(os.environ.get("REQUEST_SEND_TIMEOUT", "30"))
+HEALTH_PATHS = ("/healthz", "/readyz")
+
+
+class DeadlineSocket:
+    """A client socket whose reads share one deadline per request. Past it, reading the headers sees the end of
+    the stream (gunicorn closes the connection quietly) and reading the body raises ClientDisconnected (the app
+    answers 400, never acting on half a form); later reads see the end of the stream."""
+
+    def __init__(self, sock: socket.socket):
+        self._sock = sock
+        self._deadline = float("inf")
+        self.expired = False
+        self.in_body = False
+
+    def start_request(self, seconds: float) -> None:
+        self._deadline = time.monotonic() + seconds
+        self.in_body = False
+
+    def recv(self, size: int, *flags) -> bytes:
+        if self.expired:
+            return b""
+        remaining = self._deadline - time.monotonic()
+        try:
+            if remaining <= 0:
+                raise TimeoutError
+            self._sock.settimeout(remaining)
+            return self._sock.recv(size, *flags)
+        except TimeoutError:
+            self.expired = True
+            if self.in_body:
+                raise ClientDisconnected("The request body did not arrive in time.") from None
+            return b""
+
+    def sendall(self, data, *flags) -> None:
+        self._sock.settimeout(SEND_TIMEOUT)
+        self._sock.sendall(data, *flags)
+
+    def send(self, data, *flags) -> int:
+        self._sock.settimeout(SEND_TIMEOUT)
+        return self._sock.send(data, *flags)
+
+    def sendfile(self, file, offset: int = 0, count: int | None = None) -> int:
+        self._sock.settimeout(SEND_TIMEOUT)
+        return self._sock.sendfile(file, offset, count)
+
+    def fileno(self) -> int:
+        return self._sock.fileno()
+
+    def __getattr__(self, name: str):  # setblocking, close, getpeername, shutdown...
+        return getattr(self._sock, name)
+
+
+class DeadlineConn(TConn):
+    def __init__(self, cfg, sock, client, server):
+        super().__init__(cfg, DeadlineSocket(sock), client, server)
+
+
+class DeadlineThreadWorker(ThreadWorker):
+    def accept(self, server, listener):
+        try:
+            sock, client = listener.accept()
+        except OSError as error:
+            if error.errno not in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
+                raise
+            return
+        conn = DeadlineConn(self.cfg, sock, client, server)
+        self.nr_conns += 1
+        conn.set_timeout()  # silent new connections are closed like idle kept-alive ones (murder_keepalived)
+        with self._lock:
+            self._keep.append(conn)
+            self.poller.register(conn.sock, selectors.EVENT_READ, partial(self.on_client_socket_readable, conn))
+
+    def on_client_socket_readable(self, conn, client):
+        with self._lock:
+            self.poller.unregister(client)
+            try:
+                self._keep.remove(conn)
+            except ValueError:  # closed for idling a moment ago
+                return
+        self.enqueue_req(conn)
+
+    def murder_keepalived(self):
+        super().murder_keepalived()
+        if not self.alive:  # the last turn of the loop before a graceful exit (deploys: README)
+            self.serve_pending_connections()
+
+    def serve_pending_connections(self):
+        """Connections accepted but not yet read would be dropped with the poller on exit: serve them first (the
+        thread pool finishes its work within graceful_timeout). Idle kept-alive ones are closed as usual."""
+        with self._lock:
+            pending = [conn for conn in self._keep if not conn.initialized]
+            for conn in pending:
+                self._keep.remove(conn)
+                try:
+                    self.poller.unregister(conn.sock)
+                except (KeyError, ValueError, OSError):
+                    pass
+        for conn in pending:
+            self.enqueue_req(conn)
+
+    def handle(self, conn):
+        if conn.sock.expired:
+            return (False, conn)
+        conn.sock.start_request(READ_TIMEOUT)
+        keepalive, conn = super().handle(conn)
+        return (keepalive and not conn.sock.expired, conn)
+
+    def handle_request(self, req, conn):
+        conn.sock.in_body = True  # the headers are in; the app reads the body
+        return super().handle_request(req, conn)
+
+
+class QuietHealthLogger(Logger):
+    """gunicorn's logger, less the access lines of successful health checks (a balancer asks every few seconds)."""
+
+    def access(self, resp, req, environ, request_time):
+        if req.path in HEALTH_PATHS and str(resp.status).startswith("200"):
+            return
+        super().access(resp, req, environ, request_time)
