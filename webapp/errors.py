@@ -22,6 +22,16 @@ MESSAGES = {
         "bad_request": _l("Send a JSON object."),
         "missing_answer": _l("Send the question index and your choice."),
         "missing_field": _l("Please send %(fields)s."),
+        "bad_unicode": _l("Your request contains text that is not valid Unicode. Please type it again."),
+    },
+    # the chatbot's JSON API (webapp/chat/api.py)
+    "chat": {
+        "not_json": _l("Send a JSON object like {\"message\": \"...\"}."),
+        "missing_message": _l("The field \"message\" is required."),
+        "invalid_type": _l("\"message\" must be a string."),
+        "invalid_lang": _l("\"lang\" must be one of zh-Hans, zh-Hant, en."),
+        "empty_message": _l("Please describe what happened."),
+        "too_long": _l("Please keep it under %(limit)s characters."),
     },
     # organizer accounts (webapp/auth)
     "auth": {
@@ -99,18 +109,6 @@ class DomainError(Exception):
     @property
     def message(self) -> str:
         return message(self.domain, self.code, **self.params)
-
-
-class ApiError(DomainError):
-    """A JSON refusal that brings its own words (the chat API's input checks): prefer DomainError."""
-
-    def __init__(self, code: str, message: str, status: int = 400):
-        super().__init__(code, status, domain="api")
-        self._message = message
-
-    @property
-    def message(self) -> str:
-        return self._message
 
 
 def wants_json() -> bool:

@@ -7,10 +7,9 @@ import json
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, request
-from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
-from .errors import ApiError, wants_json
+from .errors import DomainError, message, wants_json
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -49,10 +48,9 @@ def refuse_invalid_unicode() -> None:
     ("\\ud800" is valid JSON but no character): Werkzeug would quietly turn bad bytes into U+FFFD, and a lone
     surrogate reaches the matcher, templates or the database and fails there as a 500."""
     if not (valid_path() and valid_urlencoded(request.query_string) and valid_body()):
-        message = _("Your request contains text that is not valid Unicode. Please type it again.")
         if wants_json():
-            raise ApiError("bad_unicode", message, 400)
-        raise BadRequest(message)
+            raise DomainError("bad_unicode", domain="api")
+        raise BadRequest(message("api", "bad_unicode"))
 
 
 def valid_path() -> bool:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
-from flask_babel import gettext as _
 
 from ..catalog import get_catalog
-from ..errors import ApiError
+from ..errors import DomainError
 from ..extensions import csrf, limiter
 from ..i18n import current_tag
 from ..matcher import normalise
@@ -37,20 +36,20 @@ def ask(message: str, requested_lang: str | None) -> ChatResult:
 def chat():
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
-        raise ApiError("not_json", _("Send a JSON object like {\"message\": \"...\"}."))
+        raise DomainError("not_json", domain="chat")
     message = payload.get("message")
     if message is None:
-        raise ApiError("missing_message", _("The field \"message\" is required."))
+        raise DomainError("missing_message", domain="chat")
     if not isinstance(message, str):
-        raise ApiError("invalid_type", _("\"message\" must be a string."))
+        raise DomainError("invalid_type", domain="chat")
     lang = payload.get("lang")
     if lang is not None and lang not in service.LANGS:
-        raise ApiError("invalid_lang", _("\"lang\" must be one of zh-Hans, zh-Hant, en."))
+        raise DomainError("invalid_lang", domain="chat")
     message = message.strip()
     if not message:
-        raise ApiError("empty_message", _("Please describe what happened."))
+        raise DomainError("empty_message", domain="chat")
     if len(message) > service.MAX_MESSAGE:
-        raise ApiError("too_long", _("Please keep it under %(limit)s characters.", limit=service.MAX_MESSAGE))
+        raise DomainError("too_long", domain="chat", limit=service.MAX_MESSAGE)
     result = ask(message, lang)
     with present.in_answer_language(result):
         response = jsonify(present.present(result))
