@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
+from webapp.catalog import get_catalog
 from webapp.classroom import codes
 from webapp.classroom import live as live_rules
 from webapp.classroom import results, sessions
@@ -636,3 +637,14 @@ def test_csrf_is_enforced_for_the_organizers_cookie(tmp_app):
     assert client.post(f"{API}/{code}/advance", headers={"X-CSRFToken": token}).status_code == 200
     assert phones.post(f"{API}/{code}/advance", headers=bearer(host)).status_code == 200  # token: no CSRF needed
     assert client.post("/classroom/new", data={"quiz": "elderly-basics", "questions": "3"}).status_code == 400
+
+
+def test_a_live_session_asks_ten_different_scam_types(app):
+    """Live sessions draw like solo runs: one question per scam type while the bank has types left."""
+    with app.app_context():
+        teacher = factories.organizer("spread")
+        quiz = get_catalog().quizzes["students-basics"]
+        for _ in range(20):
+            code, _token = factories.live_session(teacher.id, quiz, count=10)
+            slugs = [question.slug for question in factories.questions(code)]
+            assert len(slugs) == 10 and len(set(slugs)) == 10

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from tests import factories
 from webapp.catalog import get_catalog
+from webapp.quiz.draw import draw
 from webapp.extensions import db
 from webapp.models import Answer, Event, LiveSession, Player
 
@@ -146,9 +147,10 @@ def test_create_an_event_through_the_api(app, client, organizer):
             "community", "阳光社区 <活动室>", "2025-03-15", "老年居民", "elderly-basics")
         assert event.organizer_id == organizer and live.code == code and live.self_paced is True
         assert live.phase == "lobby" and live.time_limit is None and live.scoring == "accuracy"
-        # ten questions, no repeats, drawn deterministically from the event's code
-        bank = list(get_catalog().quizzes["elderly-basics"].questions)
-        assert live.question_ids == [q.id for q in random.Random(f"elderly-basics/{code}").sample(bank, 10)]
+        # ten questions of ten different scam types, drawn deterministically from the event's code
+        bank = get_catalog().quizzes["elderly-basics"]
+        assert live.question_ids == [q.id for q in draw(bank.questions, 10, {}, random.Random(f"elderly-basics/{code}"))]
+        assert len(set(live.question_ids)) == 10 and len({bank.by_id[i].slug for i in live.question_ids}) == 10
     second_id, second_code = create(client)
     assert second_id != event_id and second_code != code
 

@@ -12,6 +12,7 @@ from .. import clock
 from ..catalog import Question, Quiz
 from ..extensions import db
 from ..models import Answer, LiveSession, Phase, Player
+from ..quiz.draw import draw as spread_draw
 from . import answers, codes, queries, results, sessions
 from .answers import AnswerResult
 from .sessions import refused
@@ -24,8 +25,9 @@ def _points(correct: bool) -> int:
 
 
 def seeded_draw(quiz: Quiz, count: int, code: str) -> list[Question]:
-    """Drawn from the code: reproducible for the event, and the same questions for everyone."""
-    return random.Random(f"{quiz.id}/{code}").sample(list(quiz.questions), count)
+    """Drawn from the code: reproducible for the event, and the same questions for everyone; one question
+    per scam type while the bank has types left (webapp/quiz/draw.py)."""
+    return spread_draw(quiz.questions, count, {}, random.Random(f"{quiz.id}/{code}"))
 
 
 def create_session(organizer_id: int, quiz: Quiz | None, count: int | None = None) -> tuple[LiveSession, str]:

@@ -17,6 +17,7 @@ from ..catalog import Question, Quiz, get_catalog
 from ..errors import DomainError
 from ..extensions import db
 from ..models import LiveSession, Organizer, Phase, Player, utcnow
+from ..quiz.draw import draw as spread_draw
 from . import codes, queries
 
 DEFAULT_QUESTIONS = 10
@@ -58,7 +59,8 @@ def check_options(quiz: Quiz | None, scoring: str, time_limit: int | None, count
 
 
 def random_draw(quiz: Quiz, count: int, _code: str) -> list[Question]:
-    return _random.sample(list(quiz.questions), count)
+    """No repeats, and one question per scam type while the bank has types left (webapp/quiz/draw.py)."""
+    return spread_draw(quiz.questions, count, {}, _random)
 
 
 def create_session(
