@@ -8,6 +8,15 @@ PHONE = {"width": 390, "height": 844}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+def log_in(page, base: str, username: str, password: str) -> None:
+    """Log an organizer in through the real login form."""
+    page.goto(base + "/auth/login")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(password)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)

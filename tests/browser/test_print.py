@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from tests import factories
-from tests.browser.helpers import ARTIFACTS
+from tests.browser.helpers import ARTIFACTS, log_in
 
 PRINT_PAGES = ("poster", "sheet", "key")
 
@@ -44,11 +44,7 @@ def printed(live_app, browser):
             events[quiz_id + "-longest-en"] = longest.id
     context = browser.new_context(locale="zh-CN", viewport={"width": 1000, "height": 1400})
     page = context.new_page()
-    page.goto(base + "/auth/login")
-    page.locator("input[name=username]").fill("printer")
-    page.locator("input[name=password]").fill("correct horse")
-    page.locator("form button[type=submit]").click()
-    page.wait_for_load_state()
+    log_in(page, base, "printer", "correct horse")
     out = {}
     ARTIFACTS.mkdir(exist_ok=True)
     for name, event_id in events.items():
@@ -100,11 +96,7 @@ def test_the_paper_quiz_prints_at_least_18_points(live_app, browser, printed):
     app, base = live_app
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
-    page.goto(base + "/auth/login")
-    page.locator("input[name=username]").fill("printer")
-    page.locator("input[name=password]").fill("correct horse")
-    page.locator("form button[type=submit]").click()
-    page.wait_for_load_state()
+    log_in(page, base, "printer", "correct horse")
     page.emulate_media(media="print")
     page.goto(base + "/outreach/")
     href = page.locator("a[href*='/outreach/events/']").first.get_attribute("href")
