@@ -16,16 +16,15 @@ import gzip
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from http.cookies import CookieError, SimpleCookie
 from threading import Lock
 
 from werkzeug.datastructures import LanguageAccept
-from werkzeug.http import parse_accept_header
+from werkzeug.http import parse_accept_header, parse_cookie
 
 from . import i18n
+from .views_common import TEXT_SIZE_COOKIE
 
 CACHEABLE = "X-Fangzha-Page-Cache"
-SIZE_COOKIE = "textsize"
 MAX_PAGES = 512  # bounded: only finite paths answer 200, but never let memory grow without limit
 
 # The pages that are the same for every visitor with the same locale and text size.
@@ -67,22 +66,12 @@ def page_key(environ: dict, session_cookie: str) -> tuple[str, str, str] | None:
     """What a cacheable page varies on, or None when this request must go to the app."""
     if environ["REQUEST_METHOD"] not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
         return None
-    cookies = _cookies(environ.get("HTTP_COOKIE", ""))
-    if cookies is None or session_cookie in cookies:
+    cookies = parse_cookie(environ)  # as Flask will read them
+    if session_cookie in cookies:
         return None
     accepted = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE", ""), LanguageAccept)
     locale = i18n.pick_locale(i18n.parse(cookies.get(i18n.LANGUAGE_COOKIE)), accepted.values())
-    return environ.get("PATH_INFO", "/"), locale, "large" if cookies.get(SIZE_COOKIE) == "large" else "normal"
-
-
-def _cookies(header: str) -> dict[str, str] | None:
-    if not header:
-        return {}
-    try:
-        jar = SimpleCookie(header)
-    except CookieError:
-        return None
-    return {name: morsel.value for name, morsel in jar.items()}
+    return environ.get("PATH_INFO", "/"), locale, "large" if cookies.get(TEXT_SIZE_COOKIE) == "large" else "normal"
 
 
 def _accepts_gzip(environ: dict) -> bool:
