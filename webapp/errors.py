@@ -75,6 +75,33 @@ MESSAGES = {
         "bad_date": _l("Please give the date as year-month-day, for example 2025-03-15."),
         "bad_quiz": _l("There is no such quiz."),
     },
+    # quizzes organizers compose (webapp/compose)
+    "compose": {
+        "bad_title": _l("Please give the quiz a title of at most %(max)s characters."),
+        "bad_audience": _l("Choose who the quiz is for: older people, students, rural residents or everyone."),
+        "bad_types": _l("Choose scam types from the site's list."),
+        "bad_count": _l("The number of questions from the site's banks must be 0 to %(max)s."),
+        "bad_order": _l("Choose the order: as in the banks, or shuffled."),
+        "bad_question": _l("Please check %(field)s: %(problem)s"),
+        "too_many": _l("A quiz holds at most %(max)s questions of your own."),
+        "empty": _l("Take some questions from the site's banks or add your own: the quiz is empty."),
+        "no_question": _l("There is no such question in this quiz."),
+        "bad_file": _l("Please choose a CSV or XLSX file saved from Excel or WPS, at most 1 MB."),
+        "bad_header": _l("The first row must hold the column names of the template (missing: %(columns)s)."),
+        "no_rows": _l("The file has no questions below the column names."),
+        "row_kind": _l("row %(row)s: kind '%(value)s' is not one of single, multiple, truefalse, scenario."),
+        "row_prompt": _l("row %(row)s: the question is empty or longer than %(max)s characters."),
+        "row_choices": _l("row %(row)s: give 2 to 6 choices in the columns A to F, without gaps."),
+        "row_choice_long": _l("row %(row)s: choice %(letter)s is longer than %(max)s characters."),
+        "row_answer": _l("row %(row)s: answer '%(value)s' is not one of the choices."),
+        "row_multiple": _l("row %(row)s: a multiple-choice question needs at least two right answers, like AC."),
+        "row_single": _l("row %(row)s: this kind of question has exactly one right answer, like B."),
+        "row_truefalse": _l("row %(row)s: a true/false question has no choices and answers 对 or 错 (true or false)."),
+        "row_explanation": _l("row %(row)s: the explanation is empty or longer than %(max)s characters."),
+        "row_scene": _l("row %(row)s: a scenario question needs a scene (at most %(max)s characters); other kinds have none."),
+        "row_type": _l("row %(row)s: scam type '%(value)s' is not one of the site's (leave it empty if unsure)."),
+        "row_other": _l("row %(row)s: %(problem)s"),
+    },
     # solo quiz runs (webapp/quiz)
     "quiz": {
         "missing_run": _l("This quiz run is missing. Please start the quiz again."),
@@ -115,8 +142,8 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def api_error_response(code: str, message: str, status: int):
-    response = jsonify(error={"code": code, "message": message})
+def api_error_response(code: str, message: str, status: int, field: str | None = None):
+    response = jsonify(error={"code": code, "message": message, **({"field": field} if field else {})})
     response.status_code = status
     return response
 
@@ -130,7 +157,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
         if wants_json():
-            return api_error_response(error.code, error.message, error.status)
+            return api_error_response(error.code, error.message, error.status, error.params.get("field"))
         return error_page(error.status, _("Please try again"), error.message, error.code, BACK_LINKS.get(error.domain))
 
     @app.errorhandler(CSRFError)

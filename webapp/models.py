@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .extensions import db
 from .types import UTCDateTime, utcnow
 
-__all__ = ["Answer", "Event", "LiveSession", "Organizer", "Phase", "Player", "QuizStep", "UTCDateTime", "utcnow"]
+__all__ = ["Answer", "ComposedQuiz", "Event", "LiveSession", "Organizer", "Phase", "Player", "QuizStep", "UTCDateTime", "utcnow"]
 
 
 class Organizer(db.Model):
@@ -77,6 +77,9 @@ class LiveSession(db.Model):
     quiz_id: Mapped[str] = mapped_column(String(80))  # a file id in quizzes/, not a foreign key
     content_hash: Mapped[str] = mapped_column(String(64))  # of the questions as played
     question_ids: Mapped[list[str]] = mapped_column(JSON)  # order fixed at start
+    # A composed quiz's played questions, copied at start (catalog/own.py): edits and deletion of the quiz
+    # later change nothing here. NULL for the site's banks, which are looked up in the catalog.
+    snapshot: Mapped[dict | None] = mapped_column(JSON)
     organizer_id: Mapped[int] = mapped_column(ForeignKey("organizer.id", ondelete="CASCADE"), index=True)
     host_token_hash: Mapped[str] = mapped_column(String(64))
     scoring: Mapped[str] = mapped_column(String(10), default="speed")  # "speed" | "accuracy"
@@ -143,3 +146,24 @@ class Event(db.Model):
     quiz_id: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     live_session: Mapped[LiveSession] = relationship()
+
+
+# -- quizzes organizers compose (webapp/compose) -------------------------------------------------
+
+
+class ComposedQuiz(db.Model):
+    """An organizer's quiz: some of the site's bank questions (audience, scam types, how many, in what
+    order) plus questions of their own, kept in the banks' format (catalog/schema.OwnQuestionFile)."""
+
+    __tablename__ = "composed_quiz"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organizer_id: Mapped[int] = mapped_column(ForeignKey("organizer.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(80))  # as typed; always escaped on output
+    audience: Mapped[str] = mapped_column(String(10))  # elderly | students | rural | general
+    bank_types: Mapped[list[str]] = mapped_column(JSON, default=list)  # scam-type slugs
+    bank_count: Mapped[int] = mapped_column(default=0)  # how many bank questions
+    bank_order: Mapped[str] = mapped_column(String(10), default="bank")  # bank | shuffled
+    questions: Mapped[list[dict]] = mapped_column(JSON, default=list)  # own questions, each with its "id" q<n>
+    next_number: Mapped[int] = mapped_column(default=1)  # of the next own question's id
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

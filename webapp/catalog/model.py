@@ -77,13 +77,14 @@ class Hotline:
 @dataclass(frozen=True)
 class Question:
     id: str
-    slug: str
+    slug: str | None  # the scam type; None only on an organizer's own question
     kind: str
     prompt: Text
     scene: Text | None
     choices: tuple[Text, ...]
     answer: frozenset[int]
     explanation: Text
+    own: bool = False  # written by an organizer, not the site: marked so wherever it is shown
 
     def is_correct(self, chosen: frozenset[int] | set[int]) -> bool:
         return frozenset(chosen) == self.answer
@@ -97,6 +98,9 @@ class Quiz:
     description: Text
     questions: tuple[Question, ...]
     by_id: Mapping[str, Question] = field(repr=False, compare=False, default_factory=lambda: MappingProxyType({}))
+    # An organizer's composed quiz (webapp/compose): its questions are played as listed, all of them, and a
+    # session keeps a copy of them (LiveSession.snapshot), so later edits never change what was played.
+    composed: bool = False
 
     def question(self, question_id: str) -> Question | None:
         return self.by_id.get(question_id)

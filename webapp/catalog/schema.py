@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -118,7 +118,7 @@ QuestionKind = Literal["single", "multiple", "truefalse", "scenario"]
 class QuestionFile(Frozen):
     model_config = ConfigDict(frozen=True, extra="forbid")
     id: Slug
-    slug: Slug
+    slug: Slug | None = None  # a bank question needs one (loader); an organizer's own question may have none
     kind: QuestionKind
     prompt: AuthoredText
     scene: AuthoredText | None = None
@@ -130,6 +130,76 @@ class QuestionFile(Frozen):
     @classmethod
     def _lists_to_tuples(cls, value):
         return tuple(value) if isinstance(value, list) else value
+
+
+# -- an organizer's own questions (webapp/compose): the banks' format, in one language or several -------
+OwnLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+OwnLong = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=800)]
+OwnChoice = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150)]
+OWN_LIMITS = {"prompt": 300, "scene": 800, "explanation": 800, "choice": 150}
+
+
+def _one_language(value):
+    """A plain string is the text in whatever language it is written: one language for all."""
+    return {"zh-Hans": value} if isinstance(value, str) else value
+
+
+class OwnText(AuthoredText):
+    """At least one of zh-Hans, zh-Hant, en; the others are filled in from it when shown."""
+
+    zh_Hans: OwnLine | None = Field(default=None, alias="zh-Hans")
+    en: OwnLine | None = None
+    zh_Hant: OwnLine | None = Field(default=None, alias="zh-Hant")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain(cls, value):
+        return _one_language(value)
+
+    @model_validator(mode="after")
+    def _some(self):
+        if not (self.zh_Hans or self.en or self.zh_Hant):
+            raise ValueError("write the text in at least one language")
+        return self
+
+
+class OwnLongText(OwnText):
+    zh_Hans: OwnLong | None = Field(default=None, alias="zh-Hans")
+    en: OwnLong | None = None
+    zh_Hant: OwnLong | None = Field(default=None, alias="zh-Hant")
+
+
+class OwnList(AuthoredList):
+    """The choices, in at least one language; every language given has the same number of them."""
+
+    zh_Hans: tuple[OwnChoice, ...] | None = Field(default=None, alias="zh-Hans", min_length=2, max_length=6)
+    en: tuple[OwnChoice, ...] | None = Field(default=None, min_length=2, max_length=6)
+    zh_Hant: tuple[OwnChoice, ...] | None = Field(default=None, alias="zh-Hant", min_length=2, max_length=6)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain(cls, value):
+        return {"zh-Hans": value} if isinstance(value, list | tuple) else value
+
+    @model_validator(mode="after")
+    def _same_lengths(self):
+        given = [len(v) for v in (self.zh_Hans, self.zh_Hant, self.en) if v is not None]
+        if not given:
+            raise ValueError("write the choices in at least one language")
+        if len(set(given)) > 1:
+            raise ValueError("every language must have the same number of choices")
+        return self
+
+
+class OwnQuestionFile(QuestionFile):
+    """An organizer's question: the bank format (kind, prompt, scene, choices, answer, explanation), with
+    the id given by the site and the scam type optional."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^q[0-9]{1,6}$")] | None = None
+    prompt: OwnText
+    scene: OwnLongText | None = None
+    choices: OwnList | None = None
+    explanation: OwnLongText
 
 
 class QuizFile(Frozen):

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..catalog import Question, Quiz, get_catalog
+from ..catalog import own
 from ..errors import DomainError
 from ..extensions import db
 from ..models import LiveSession, Organizer, Phase, Player, utcnow
@@ -52,6 +53,8 @@ def check_options(quiz: Quiz | None, scoring: str, time_limit: int | None, count
         raise refused("bad_quiz", 404 if quiz is None else 400)
     if scoring not in codes.SCORINGS or (time_limit is not None and time_limit not in codes.TIME_LIMITS):
         raise refused("bad_options")
+    if quiz.composed:  # the organizer chose its questions: all of them, in its order
+        return len(quiz.questions)
     count = DEFAULT_QUESTIONS if count is None else count
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise refused("bad_options")
@@ -63,6 +66,11 @@ def random_draw(quiz: Quiz, count: int, _code: str) -> list[Question]:
     return spread_draw(quiz.questions, count, {}, _random)
 
 
+def as_composed(quiz: Quiz, _count: int, _code: str) -> list[Question]:
+    """A composed quiz's questions as its organizer put them (compose/service.py drew its bank part)."""
+    return list(quiz.questions)
+
+
 def create_session(
     organizer_id: int, quiz: Quiz | None, scoring: str = "speed", time_limit: int | None = 20, count: int | None = None,
     *, self_paced: bool = False, draw: Draw = random_draw,
@@ -70,6 +78,8 @@ def create_session(
     """Draw the questions (no repeats, order fixed now), pick a free code; return the session and the host token.
     A self-paced session is made by self_paced.create_session."""
     count = check_options(quiz, scoring, time_limit, count)
+    if quiz.composed:
+        draw = as_composed
     host_token = codes.new_token()
     for _attempt in range(CODE_ATTEMPTS):
         code = codes.new_code()
@@ -78,6 +88,7 @@ def create_session(
             self_paced=self_paced,
             code=code, open_code=code, quiz_id=quiz.id, content_hash=content_hash(picked),
             question_ids=[q.id for q in picked], organizer_id=organizer_id,
+            snapshot=own.snapshot(quiz, picked) if quiz.composed else None,
             host_token_hash=codes.hash_token(host_token), scoring=scoring, time_limit=time_limit,
             phase=Phase.LOBBY, version=1,
         )
@@ -122,7 +133,11 @@ def sessions_of(organizer_id: int) -> list[tuple[LiveSession, int]]:
 
 
 def quiz_of(live: LiveSession) -> Quiz | None:
-    return get_catalog().quizzes.get(live.quiz_id)
+    """A bank quiz from the catalog; a composed quiz from the copy the session keeps of it (a few dozen
+    small objects to build: cheaper than any cache that must know when a row changed)."""
+    if live.snapshot is None:
+        return get_catalog().quizzes.get(live.quiz_id)
+    return own.from_snapshot(live.quiz_id, live.snapshot)
 
 
 def questions_of(live: LiveSession) -> list[Question]:
