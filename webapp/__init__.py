@@ -43,10 +43,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     compress.init_app(app)
 
     from . import models  # noqa: F401  (tables known to SQLAlchemy and Alembic)
-    from . import about, auth, chat, classroom, outreach, quiz
+    from . import about, auth, chat, classroom, compose, outreach, quiz
     from .explainers import bp as explainers_bp
 
-    for blueprint in (explainers_bp, about.bp, chat.bp, chat.api, quiz.bp, quiz.api, auth.bp, classroom.bp,
+    for blueprint in (explainers_bp, about.bp, chat.bp, chat.api, quiz.bp, compose.api, compose.bp, auth.bp, classroom.bp,
                       classroom.api, outreach.bp, outreach.api, outreach.kiosk_bp, health.bp):
         app.register_blueprint(blueprint)
     chat.init_app(app)  # the matcher's index is built once, here

@@ -8,6 +8,7 @@ from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import BadRequest
+from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
 from .errors import DomainError, message, wants_json
 
@@ -77,8 +78,8 @@ def valid_body() -> bool:
     mimetype = request.mimetype
     if mimetype == "application/x-www-form-urlencoded":
         return valid_urlencoded(request.get_data(cache=True))
-    if mimetype == "multipart/form-data":  # no route takes uploads: every part is text
-        return decodes(request.get_data(cache=True))
+    if mimetype == "multipart/form-data":  # the text fields; an uploaded file (compose's import) is bytes
+        return text_parts_decode(request.get_data(cache=True), request.mimetype_params.get("boundary", ""))
     if request.is_json:
         data = request.get_data(cache=True)
         if not decodes(data):
@@ -88,6 +89,27 @@ def valid_body() -> bool:
         except ValueError:
             return True  # not JSON at all: the view answers that in its own words
         return no_lone_surrogates(parsed)
+    return True
+
+
+def text_parts_decode(data: bytes, boundary: str) -> bool:
+    """Every part of a multipart body but its files is UTF-8 (a GBK spreadsheet may be uploaded as it is)."""
+    if not boundary:
+        return decodes(data)
+    decoder = MultipartDecoder(boundary.encode("latin-1"))
+    decoder.receive_data(data)
+    decoder.receive_data(None)
+    is_text, chunk = False, b""
+    try:
+        while not isinstance(event := decoder.next_event(), NeedData | Epilogue):
+            if isinstance(event, File | Field):
+                is_text, chunk = not isinstance(event, File), b""
+            elif isinstance(event, Data) and is_text:
+                chunk += event.data
+                if not event.more_data and not decodes(chunk):
+                    return False
+    except ValueError:  # not multipart at all: the form parser answers that
+        return True
     return True
 
 

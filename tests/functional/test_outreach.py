@@ -572,7 +572,7 @@ def test_report_numbers_come_from_the_recorded_participations(db_app):
     assert metrics["people_reached"] == "4" and metrics["online"] == "2" and metrics["paper"] == "2"
     assert metrics["quizzes_finished"] == "2" and metrics["average_score"] == "9.0" and metrics["questions"] == "10"
     assert metrics["place"] == "阳光社区 <活动室>" and metrics["kind"] == "community" and metrics["date"] == "2025-03-15"
-    start = rows.index(["question", "scam_type", "prompt", "answered", "right", "share_right"])
+    start = rows.index(["question", "scam_type", "prompt", "answered", "right", "share_right", "written_by"])
     lines = rows[start + 1: start + 11]
     assert [(int(r[3]), int(r[4])) for r in lines] == per_question
     assert [r[1] for r in lines] == [q.slug for q in questions]

@@ -17,6 +17,7 @@ LAYERS = (
     {"catalog", "models", "ratelimits"},
     {"views_common", "page_cache", "health", "about", "auth", "explainers", "quiz", "chat"},
     {"api_common"},
+    {"compose"},
     {"classroom"},
     {"outreach"},
     {"cli", "__init__"},
@@ -24,6 +25,7 @@ LAYERS = (
 # Services: plain values in, data out; no request, no translated words, no app object.
 SERVICES = ("classroom/sessions.py", "classroom/answers.py", "classroom/live.py", "classroom/self_paced.py",
             "classroom/results.py", "classroom/queries.py", "classroom/codes.py", "outreach/service.py",
+            "compose/service.py",
             "chat/service.py", "chat/role.py", "chat/texts.py")
 
 

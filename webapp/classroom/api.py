@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from ..api_common import bearer_token, check_csrf, json_body, require_organizer
 from ..auth import current_organizer_id
-from ..catalog import get_catalog
+from ..compose.views import chosen_quiz
 from ..errors import DomainError, message
 from ..extensions import csrf
 from ..i18n import current_tag
@@ -45,8 +45,7 @@ def create_session():
     time_limit = data.get("time_limit", 20)
     if time_limit == 0:
         time_limit = None
-    quiz_id = data.get("quiz")
-    quiz = get_catalog().quizzes.get(quiz_id) if isinstance(quiz_id, str) else None
+    quiz = chosen_quiz(data.get("quiz"))  # a bank, or one of this organizer's composed quizzes
     live, host_token = live_rules.create_session(
         organizer_id, quiz, data.get("scoring", "speed"), time_limit, data.get("questions"),
     )

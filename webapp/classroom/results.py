@@ -190,6 +190,7 @@ def question_body(question: Question, index: int, tag: str) -> dict:
     return {
         "index": index, "kind": question.kind, "prompt": question.prompt.get(tag),
         "choices": [choice.get(tag) for choice in question.choices],
+        **({"own": True} if question.own else {}),  # written by the organizer: the site vouches only for its banks
     }
 
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from ..auth import current_organizer_id, login_required
 from ..catalog import get_catalog
+from ..compose.views import chosen_quiz, offer_own_quizzes
 from ..errors import DomainError, message
 from ..i18n import current_tag
 from ..models import LiveSession, Phase
@@ -48,10 +49,11 @@ def index():
 @login_required
 def new():
     form = quiz_form(NewSessionForm, with_counts=True)
+    offer_own_quizzes(form)
     if form.validate_on_submit():
         time_limit = int(form.time_limit.data) or None
         live, _token = live_rules.create_session(
-            current_organizer_id(), get_catalog().quizzes[form.quiz.data], form.scoring.data, time_limit,
+            current_organizer_id(), chosen_quiz(form.quiz.data), form.scoring.data, time_limit,
             form.questions.data,
         )
         return redirect(url_for("classroom.host", code=live.code), 303)

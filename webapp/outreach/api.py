@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from ..api_common import json_body, require_organizer
-from ..catalog import get_catalog
+from ..compose.views import chosen_quiz
 from ..errors import DomainError
 from ..extensions import csrf
 from . import service
@@ -23,8 +23,7 @@ def create_event():
     missing = [name for name in FIELDS if data.get(name) in (None, "")]
     if missing:
         raise DomainError("missing_field", 400, domain="api", fields=", ".join(missing))
-    quiz_id = data["quiz"]
-    quiz = get_catalog().quizzes.get(quiz_id) if isinstance(quiz_id, str) else None
+    quiz = chosen_quiz(data["quiz"])  # a bank, or one of this organizer's composed quizzes
     event = service.create_event(
         organizer_id, data["kind"], data["place"], data["date"], quiz, data.get("audience"),
     )

@@ -115,7 +115,8 @@ def grand_total(rows: list[tuple[Event, PaceSummary]]) -> PaceSummary:
 
 
 def quiz_of(event: Event) -> Quiz | None:
-    return get_catalog().quizzes.get(event.quiz_id)
+    """The bank quiz, or the copy of the composed quiz the event's session keeps."""
+    return sessions.quiz_of(event.live_session)
 
 
 def questions_of(event: Event) -> list[Question]:
@@ -175,6 +176,8 @@ def report(event: Event) -> Report:
     lines = [QuestionLine(i, q, *counts.get(i, (0, 0))) for i, q in enumerate(questions)]
     by_type: dict[str, list[int]] = {}
     for line in lines:
+        if line.question.slug is None:  # an organizer's own question on no particular scam type
+            continue
         tally = by_type.setdefault(line.question.slug, [0, 0])
         tally[0] += line.answered
         tally[1] += line.wrong
@@ -208,12 +211,13 @@ def report_csv(rep: Report, tag: str) -> str:
         ["average_score", "" if summary.average is None else f"{summary.average:.1f}"],
         ["questions", summary.total],
         [],
-        ["question", "scam_type", "prompt", "answered", "right", "share_right"],
+        ["question", "scam_type", "prompt", "answered", "right", "share_right", "written_by"],
     ])
     for line in rep.questions:
         writer.writerow([
-            line.index + 1, line.question.slug, line.question.prompt.get(tag), line.answered, line.right,
-            "" if line.share_right is None else line.share_right,
+            line.index + 1, line.question.slug or "", codes.csv_safe(line.question.prompt.get(tag)), line.answered,
+            line.right, "" if line.share_right is None else line.share_right,
+            "organizer" if line.question.own else "site",  # the site vouches only for its own banks
         ])
     writer.writerows([[], ["most_missed_scam_type", "name", "answered", "wrong", "share_wrong"]])
     for missed in rep.missed:

@@ -9,6 +9,7 @@ from markupsafe import Markup
 from ..auth import current_organizer_id, login_required
 from ..catalog import get_catalog
 from ..classroom import qr, self_paced
+from ..compose.views import chosen_quiz, offer_own_quizzes
 from ..classroom.results import pace_summaries
 from ..errors import DomainError
 from ..i18n import current_tag
@@ -52,11 +53,12 @@ def index():
 @login_required
 def new():
     form = quiz_form(EventForm)
+    offer_own_quizzes(form)
     if form.validate_on_submit():
         try:
             event = service.create_event(
                 current_organizer_id(), form.kind.data, form.place.data, form.date.date,
-                get_catalog().quizzes.get(form.quiz.data), form.audience.data,
+                chosen_quiz(form.quiz.data), form.audience.data,
             )
         except DomainError as error:
             field = {"bad_kind": form.kind, "bad_place": form.place, "bad_date": form.date,

@@ -1,3 +1,3 @@
-from .views import api, bp
+from .views import bp
 
-__all__ = ["api", "bp"]
+__all__ = ["bp"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..catalog import get_catalog
@@ -12,7 +12,6 @@ from . import scoring, service
 from .service import PROGRESS_COOKIE
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
-api = Blueprint("quiz_api", __name__, url_prefix="/api/v1")
 ONE_YEAR = 365 * 24 * 3600
 # The newest token of the run in this browser: after the back button, an answer sent again from an old
 # page finds where the run really is instead of a dead end.
@@ -153,10 +152,3 @@ def progress():
         slugs=[(catalog.explainer(s, current_tag()), right, total) for s, (right, total) in slugs if s in catalog.types],
     )
 
-
-@api.get("/quizzes")
-def list_quizzes():
-    return jsonify([
-        {"id": q.id, "audience": q.audience, "title": q.title.get(current_tag()), "questions": len(q.questions)}
-        for q in get_catalog().quizzes.values()
-    ])
