@@ -165,7 +165,7 @@ def test_compose_through_the_pages(app, client, organizer):
     number = int(response.headers["Location"].rstrip("/").split("/")[-1])
     bad = client.post(f"/compose/{number}/questions/new", data={
         "kind": "single", "prompt": "问", "choice_a": "甲", "choice_b": "乙", "answer": "E", "explanation": "因为"})
-    assert bad.status_code == 400 and "E" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "答案“E”不是选项之一。" in bad.get_data(as_text=True)
     assert client.post(f"/compose/{number}/questions/new", data={
         "kind": "single", "prompt": "<script>alert(1)</script>", "choice_a": "甲", "choice_b": "乙", "answer": "b",
         "explanation": "因为", "scam_type": ""}).status_code == 303

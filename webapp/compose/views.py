@@ -41,6 +41,10 @@ def problem_text(problem: sheets.RowProblem, in_row: bool = True) -> str:
     return message("compose", "in_row", row=problem.row, problem=text) if in_row and problem.row > 1 else text
 
 
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def quiz_form(row: ComposedQuiz | None = None) -> QuizForm:
     catalog, tag = get_catalog(), current_tag()
     if row is not None and request.method == "GET":
@@ -120,7 +124,7 @@ def stored_from(form: QuestionForm) -> dict | None:
     try:
         return sheets.row_question(values, 0, get_catalog(), current_tag())
     except sheets.SheetError as error:
-        form.form_errors.extend(problem_text(p, in_row=False) for p in error.problems)
+        form.form_errors.extend(capitalised(problem_text(p, in_row=False)) for p in error.problems)
         return None
 
 
