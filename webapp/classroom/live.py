@@ -96,13 +96,15 @@ def record_answer(live: LiveSession, player: Player, question_index, raw_choice,
     """Only the open question takes answers, until its deadline; the last player to answer reveals it."""
     if (earlier := answers.earlier_result(live, player, question_index)) is not None:
         return earlier
+    now = now or clock.now()
     if live.phase != Phase.QUESTION:
-        return answers.refusal("too_late" if question_index == live.question_index else "not_question")
+        if question_index == live.question_index:  # it closed while the answer was on its way
+            return answers.too_late(player, question_index, now)
+        return answers.refusal("not_question")
     if question_index != live.question_index:
         return answers.refusal("wrong_question")
-    now = now or clock.now()
     if live.deadline is not None and now > live.deadline:
-        return answers.refusal("too_late")
+        return answers.too_late(player, question_index, now)
     question = sessions.questions_of(live)[question_index]
     remaining = (live.deadline - now).total_seconds() if live.deadline else None
     result = answers.store_once(

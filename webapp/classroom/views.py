@@ -73,6 +73,7 @@ def host_context(live: LiveSession) -> dict:
         "live": live, "quiz": sessions.quiz_of(live), "question": question, "join_url": join_url(live),
         "players": queries.players_of(live), "answers": queries.answer_count(live) if question else 0,
         "counts": results.current_counts(live),
+        "late": queries.late_counts(live).get(live.question_index, 0) if live.phase == Phase.REVEAL else 0,
         "standings": standings, "state": results.public_state(live, current_tag()),
         "advance_form": AdvanceForm(expected=f"{live.phase}:{live.question_index}"), "remove_form": RemovePlayerForm(),
     }
@@ -179,6 +180,7 @@ def play_context(live: LiveSession, player) -> dict:
     return {
         "live": live, "player": player, "question": question, "quiz": sessions.quiz_of(live),
         "answer": queries.answer_of(player, live.question_index) if question else None,
+        "late": live.phase == Phase.REVEAL and queries.came_late(player, live.question_index),
         "standing": results.standing_of(live, player) if live.phase != Phase.LOBBY else None,
         "podium": results.leaderboard(live, 3) if live.phase == Phase.FINISHED else [],
         "state": results.public_state(live, current_tag()), "form": AnswerForm(question=live.question_index),
