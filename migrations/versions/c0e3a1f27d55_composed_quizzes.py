@@ -1,7 +1,7 @@
 """composed quizzes: an organizer's own quizzes, and the questions a session plays copied into it
 
 Revision ID: c0e3a1f27d55
-Revises: b4ebc468d006
+Revises: ebdf7034eba7
 Create Date: 2026-12-01 13:45:00.000000
 
 """
@@ -13,7 +13,7 @@ import webapp.types  # noqa: F401  (custom column types such as UTCDateTime)
 
 # revision identifiers, used by Alembic.
 revision = 'c0e3a1f27d55'
-down_revision = 'b4ebc468d006'
+down_revision = 'ebdf7034eba7'
 branch_labels = None
 depends_on = None
 
