@@ -372,3 +372,20 @@ def test_own_questions_on_the_phone(app, client, organizer):
     assert "Written by the organizer" in page and "Call the teacher yourself" in page
     with app.app_context():
         assert db.session.query(LiveSession).one().snapshot["questions"][0]["own"] is True
+
+
+def test_an_event_player_who_misses_own_questions_sees_no_broken_link(app, client, organizer):
+    quiz_id = compose(client, from_bank={"types": [], "count": 0})  # two own questions, one with no scam type
+    code = client.post("/api/v1/events", json={"kind": "school", "place": "一中", "date": "2026-12-01",
+                                                "quiz": quiz_id}).get_json()["code"]
+    with app.app_context():
+        played = sessions.questions_of(sessions.get_session(code))
+    phone = app.test_client()
+    assert phone.post("/join", data={"code": code, "nickname": "Bo"}).status_code == 303
+    for index, question in enumerate(played):
+        wrong = next(i for i in range(len(question.choices)) if i not in question.answer)
+        assert phone.post(f"/play/{code}/answer", data={"question": str(index), "choice": str(wrong)}).status_code == 303
+    page = phone.get(f"/play/{code}?lang=en")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "/scams/None" not in text
+    assert "/scams/elderly-care-products" in text  # the one own question that names its type links to it

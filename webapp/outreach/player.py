@@ -64,7 +64,8 @@ def play(live: LiveSession, player: Player | None):
 def missed_of(player: Player, questions) -> list[str]:
     """The scam types of the questions this player got wrong, in question order, each once."""
     given = {answer.question_index: answer for answer in queries.answers_of_player(player)}
-    return missed_slugs((q.slug, given[i].correct) for i, q in enumerate(questions) if i in given)
+    return missed_slugs((q.slug, given[i].correct) for i, q in enumerate(questions)
+                        if i in given and q.slug is not None)  # an organizer's question may name no scam type
 
 
 @kiosk_bp.route("/play/<code>/kiosk", methods=["GET", "POST"])
