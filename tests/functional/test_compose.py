@@ -389,3 +389,14 @@ def test_an_event_player_who_misses_own_questions_sees_no_broken_link(app, clien
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "/scams/None" not in text
     assert "/scams/elderly-care-products" in text  # the one own question that names its type links to it
+
+
+def test_a_ticked_type_the_audience_banks_lack_comes_from_the_other_banks(app, client, organizer):
+    with app.app_context():
+        catalog = get_catalog()
+        lacking = next(t for t in catalog.types if all(q.slug != t for b in catalog.quizzes_for("elderly") for q in b.questions))
+    quiz_id = compose(client, audience="elderly", from_bank={"types": [lacking], "count": 2}, questions=[])
+    assert next(q for q in client.get(API).get_json() if q["id"] == quiz_id)["questions"] == 2
+    code = client.post("/api/v1/sessions", json={"quiz": quiz_id}).get_json()["code"]
+    with app.app_context():
+        assert [q.slug for q in sessions.questions_of(sessions.get_session(code))] == [lacking, lacking]

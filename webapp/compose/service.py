@@ -176,9 +176,13 @@ def find_quiz(catalog: Catalog, quiz_id, organizer_id: int | None, rng: random.R
 
 
 def bank_pool(row: ComposedQuiz, catalog: Catalog) -> list[Question]:
-    """The audience's bank questions on the chosen types (every type when none is ticked), in bank order."""
+    """The audience's bank questions on the chosen types (every type when none is ticked), in bank order;
+    then, for a ticked type the audience's banks lack, the other banks' questions on it."""
     chosen = set(row.bank_types)
-    return [q for bank in catalog.quizzes_for(row.audience) for q in bank.questions if not chosen or q.slug in chosen]
+    pool = [q for bank in catalog.quizzes_for(row.audience) for q in bank.questions if not chosen or q.slug in chosen]
+    lacking = chosen - {q.slug for q in pool}
+    return pool + [q for bank in catalog.quizzes.values() if bank.audience != row.audience
+                   for q in bank.questions if q.slug in lacking]
 
 
 def own_questions(row: ComposedQuiz, catalog: Catalog) -> list[Question]:
