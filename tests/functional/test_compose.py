@@ -400,3 +400,13 @@ def test_a_ticked_type_the_audience_banks_lack_comes_from_the_other_banks(app, c
     code = client.post("/api/v1/sessions", json={"quiz": quiz_id}).get_json()["code"]
     with app.app_context():
         assert [q.slug for q in sessions.questions_of(sessions.get_session(code))] == [lacking, lacking]
+
+
+def test_a_full_quiz_of_long_questions_fits_in_one_post(app, client, organizer):
+    long = {"kind": "scenario", "scene": "情" * 800, "prompt": {"zh-Hans": "问" * 300, "en": "q" * 300},
+            "choices": {"zh-Hans": ["选" * 150] * 6, "en": ["c" * 150] * 6}, "answer": 2,
+            "explanation": {"zh-Hans": "解" * 800, "en": "e" * 800}}
+    response = client.post(API, json={"title": "长", "audience": "general", "questions": [long] * 50})
+    assert response.status_code == 201
+    too_many = client.post(API, json={"title": "长", "audience": "general", "questions": [OWN[1]] * 51})
+    assert too_many.status_code == 400 and too_many.get_json()["error"]["field"] == "questions"

@@ -18,11 +18,14 @@ from .api import sheet_response
 from .forms import ConfirmForm, ImportForm, QuestionForm, QuizForm
 
 bp = Blueprint("compose", __name__, url_prefix="/compose")
-UPLOAD_MAX = sheets.MAX_BYTES + 16 * 1024  # a spreadsheet and the form around it; elsewhere MAX_CONTENT_LENGTH
+# A spreadsheet and the form around it, or a whole quiz as JSON (50 questions of long Chinese text are
+# several hundred kB); every other request keeps the site's MAX_CONTENT_LENGTH.
+UPLOAD_MAX = sheets.MAX_BYTES + 16 * 1024
+LARGE_BODIES = ("compose.import_sheet", "compose_api.create_quiz")
 
 
 def allow_a_spreadsheet() -> None:
-    if request.endpoint == "compose.import_sheet":
+    if request.endpoint in LARGE_BODIES:
         request.max_content_length = UPLOAD_MAX
 
 
