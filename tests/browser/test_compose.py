@@ -66,3 +66,25 @@ def test_compose_a_quiz_on_a_phone(compose_server, page):
     page.wait_for_load_state()
     selected = page.locator("select[name=quiz] option:checked").inner_text()
     assert selected.startswith("Mine: Class 3 <b>autumn</b>") and "(4)" in selected
+
+
+def test_my_quizzes_and_the_import_page_on_a_phone(compose_server, page):
+    app, base = compose_server
+    log_in(page, base, "composer", "correct horse")
+    page.goto(base + "/compose/?lang=en")
+    page.get_by_role("link", name="Compose a new quiz").wait_for()
+    assert_no_serious_axe_violations(page)
+    screenshot(page, "compose-list-390")
+    page.goto(base + "/compose/new")
+    page.get_by_label("Title").fill("Import test")
+    page.get_by_label("How many questions from the site's banks").fill("1")
+    page.get_by_role("button", name="Create the quiz").click()
+    page.get_by_role("link", name="Import from a spreadsheet").click()
+    page.set_input_files("input[type=file]", files=[{
+        "name": "q.csv", "mimeType": "text/csv",
+        "buffer": "题型 kind,题目 prompt,A,B,答案 answer,解析 explanation\n单选,问,甲,乙,C,因为\n".encode("gbk")}])
+    page.get_by_role("button", name="Import", exact=True).click()
+    page.get_by_text("row 2: answer 'C' is not one of the choices.").wait_for()
+    assert_no_serious_axe_violations(page)
+    screenshot(page, "compose-import-error-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
