@@ -19,6 +19,7 @@ LAYERS = (
     {"api_common"},
     {"classroom"},
     {"outreach"},
+    {"organizers"},
     {"cli", "__init__"},
 )
 # Services: plain values in, data out; no request, no translated words, no app object.
