@@ -132,8 +132,8 @@ def test_a_whole_game_through_the_json_api(app, client, organizer, phones):
     assert [(r["nickname"], r["points"]) for r in final["leaderboard"]] == [("Ann", 3000), ("Bo", 1000), ("Chen", 0)]
     assert error_code(advance(phones, code, host)) == "finished"
 
-    rows = list(csv.reader(io.StringIO(client.get(f"{API}/{code}/results.csv").get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0] == ["rank", "nickname", "points", "right", "questions", "q1", "q2", "q3"]
+    rows = list(csv.reader(io.StringIO(client.get(f"{API}/{code}/results.csv?lang=en").get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0] == ["Rank", "Nickname", "Points", "Right answers", "Questions", "Q1", "Q2", "Q3"]
     assert rows[1] == ["1", "Ann", "3000", "3", "3", "1000", "1000", "1000"]
     assert rows[2] == ["2", "Bo", "1000", "1", "3", "1000", "0", "0"]
     assert rows[3] == ["3", "Chen", "0", "0", "3", "", "", ""]
