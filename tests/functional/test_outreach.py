@@ -573,7 +573,7 @@ def test_report_numbers_come_from_the_recorded_participations(db_app):
     assert metrics["Quizzes finished"] == "2" and metrics["Average score"] == "9.0" and metrics["Questions"] == "10"
     assert metrics["Place"] == "阳光社区 <活动室>" and metrics["Kind of event"] == "In communities"
     assert metrics["Date"] == "2025-03-15"
-    start = rows.index(["Question", "Scam type", "Question text", "Answered", "Right", "Right (%)"])
+    start = rows.index(["Question no.", "Scam type", "Question text", "Answered", "Right", "Right (%)"])
     lines = rows[start + 1: start + 11]
     assert [(int(r[3]), int(r[4])) for r in lines] == per_question
     with app.app_context():

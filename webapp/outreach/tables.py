@@ -32,7 +32,7 @@ def report_rows(rep: Report, quiz: Quiz | None, tag: str) -> list[list]:
         [_("Average score"), summary.average],
         [_("Questions"), summary.total],
         [],
-        [_("Question"), _("Scam type"), _("Question text"), _("Answered"), _("Right"), _("Right (%)")],
+        [_("Question no."), _("Scam type"), _("Question text"), _("Answered"), _("Right"), _("Right (%)")],
     ]
     for line in rep.questions:
         rows.append([line.index + 1, type_name(line.question.slug), line.question.prompt.get(tag), line.answered,
