@@ -1,7 +1,7 @@
 """Organizer profile: a display name and a school or organization, shown on certificates
 
 Revision ID: c7e2a9d41f5b
-Revises: b4ebc468d006
+Revises: ebdf7034eba7
 Create Date: 2026-12-01 13:45:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c7e2a9d41f5b'
-down_revision = 'b4ebc468d006'
+down_revision = 'ebdf7034eba7'
 branch_labels = None
 depends_on = None
 
