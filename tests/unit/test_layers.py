@@ -24,8 +24,8 @@ LAYERS = (
 )
 # Services: plain values in, data out; no request, no translated words, no app object.
 SERVICES = ("classroom/sessions.py", "classroom/answers.py", "classroom/live.py", "classroom/self_paced.py",
-            "classroom/results.py", "classroom/queries.py", "classroom/codes.py", "outreach/service.py",
-            "chat/service.py", "chat/role.py", "chat/texts.py")
+            "classroom/results.py", "classroom/certificates.py", "classroom/queries.py", "classroom/codes.py",
+            "outreach/service.py", "chat/service.py", "chat/role.py", "chat/texts.py")
 
 
 def module_name(path: Path) -> str:
