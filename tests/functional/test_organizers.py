@@ -236,13 +236,15 @@ def test_cli_creates_an_organizer_with_the_key_and_database_make_serve_uses(data
         runner = app.test_cli_runner()
         upgraded = runner.invoke(args=["db", "upgrade"])
         assert upgraded.exit_code == 0, upgraded.output
-        result = runner.invoke(args=["organizer", "create", "Ms Li", "--password", "long enough"])
+        result = runner.invoke(args=["organizer", "create", "Ms Li", "--password", "long enough",
+                                     "--display-name", "李老师", "--organization", "阳光小学"])
         assert result.exit_code == 0, result.output
         assert "Created organizer 'Ms Li'" in result.output
         again = runner.invoke(args=["organizer", "create", "ms li", "--password", "other"])
         assert again.exit_code != 0 and "already exists" in again.output
         with app.app_context():
-            assert db.session.scalar(select(Organizer.username)) == "Ms Li"
+            created = db.session.scalar(select(Organizer))
+            assert (created.username, created.display_name, created.organization) == ("Ms Li", "李老师", "阳光小学")
         client = app.test_client()
         login_page = client.get("/auth/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
