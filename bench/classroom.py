@@ -246,6 +246,7 @@ def _run(args, url: str, setup, load_before) -> dict:
         server_cpu = server_cpu_seconds(port) - server_cpu_start
         for worker in workers:
             worker.join(10)
+        server_log = list(server_log)  # before the shutdown: its SIGTERM lines are not errors
     load_after = os.getloadavg()
 
     merged = {key: [item for part in results for item in part[key]] for key in results[0]}
@@ -255,11 +256,14 @@ def _run(args, url: str, setup, load_before) -> dict:
             .join(Answer, Answer.player_id == Player.id).group_by(Player.nickname, Answer.question_index)
         ).all()
         late_rows = db.session.scalar(select(func.count(LateAnswer.id))) or 0
+        late_keys = set(db.session.execute(select(Player.nickname, LateAnswer.question_index).join(Player)).all())
     stored = {(nickname, index): (count, points) for nickname, index, count, points in rows}
     accepted = set(merged["accepted"])
     lost = sorted(accepted - set(stored))
     duplicated = sorted(key for key, (count, _points) in stored.items() if count > 1)
     rescored = sorted((n, i) for n, i, points in merged["points_seen"] if (n, i) in stored and stored[(n, i)][1] != points)
+    if lost:
+        print("lost (nickname, question; late row stored?):", [(key, key in late_keys) for key in lost[:8]])
     server_errors = [line for line in server_log if "Traceback" in line or "[ERROR]" in line or "CRITICAL" in line]
     requests = sum(len(merged[kind]) for kind in KINDS if kind != "answer_trip")
     summary = {

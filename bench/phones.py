@@ -173,7 +173,7 @@ class Phone:
 
         def post():
             started = time.perf_counter()
-            status, location = self.browser.form("answer", f"/play/{self.code}/answer", fields)
+            status, _location = self.browser.form("answer", f"/play/{self.code}/answer", fields)
             if status != 303:
                 raise AssertionError(f"answer {status}")
             self.load()
@@ -194,15 +194,15 @@ class Phone:
                 return "sent"
             if status != 409:
                 raise AssertionError(f"answer {status} {payload[:100]!r}")
-            self.load()  # too late, or the question moved on: the page says which
-            return None
+            self.load()  # too late, or the question moved on: the reloaded page says which
+            return "late" if json.loads(payload).get("reason") == "too_late" else "refused"
 
         outcome = None
         for _send in range(2 if self.resend else 1):  # a double tap on a bad network
             outcome = self._retrying(fetch if self.javascript else post, (1.0, 3.0))
         self.answered.add(page.index)
-        if outcome == "sent":
-            self.out["accepted"].append((self.nickname, page.index))
+        if outcome in ("sent", "late", "refused"):
+            self.out[{"sent": "accepted"}.get(outcome, outcome)].append((self.nickname, page.index))
             return
         after = self.page
         if after.late:
