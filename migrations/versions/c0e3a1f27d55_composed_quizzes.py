@@ -1,7 +1,7 @@
 """composed quizzes: an organizer's own quizzes, and the questions a session plays copied into it
 
 Revision ID: c0e3a1f27d55
-Revises: ebdf7034eba7
+Revises: c7e2a9d41f5b
 Create Date: 2026-12-01 13:45:00.000000
 
 """
@@ -13,7 +13,7 @@ import webapp.types  # noqa: F401  (custom column types such as UTCDateTime)
 
 # revision identifiers, used by Alembic.
 revision = 'c0e3a1f27d55'
-down_revision = 'ebdf7034eba7'
+down_revision = 'c7e2a9d41f5b'
 branch_labels = None
 depends_on = None
 

@@ -357,8 +357,8 @@ def test_a_composed_quiz_at_an_event(app, client, organizer):
     for page in ("report", "sheet", "key"):
         text = client.get(f"/outreach/events/{event_id}/{page}?lang=en").get_data(as_text=True)
         assert text.count("Written by the organizer") == 2, page
-    report = client.get(f"/outreach/events/{event_id}/report.csv").get_data(as_text=True)
-    assert report.count(",organizer\r\n") == 2 and report.count(",site\r\n") == 1
+    report = client.get(f"/outreach/events/{event_id}/report.csv?lang=en").get_data(as_text=True)
+    assert report.count(",the organizer\r\n") == 2 and report.count(",this site\r\n") == 1
     assert "三班反诈课" in client.get(f"/outreach/events/{event_id}?lang=en").get_data(as_text=True)
 
 

@@ -3,20 +3,18 @@ composing one, and exporting an own quiz's questions as CSV or XLSX (its owner o
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify
+from flask import Blueprint, abort, jsonify
 
 from ..api_common import json_body, require_organizer
 from ..auth import current_organizer_id
 from ..catalog import get_catalog, own
+from ..exports import download
 from ..extensions import csrf
 from ..i18n import current_tag
 from . import service, sheets
 
 api = Blueprint("compose_api", __name__, url_prefix="/api/v1/quizzes")
-SHEET_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+SHEET_KINDS = ("csv", "xlsx")
 
 
 @api.get("")
@@ -45,18 +43,9 @@ def create_quiz():
 
 @api.get("/<quiz_id>/export.<kind>")
 def export(quiz_id: str, kind: str):
+    """The own questions (not the bank part: an import would make them the organizer's), in the page's language."""
     row = service.owned(quiz_id, current_organizer_id())
-    if row is None or kind not in SHEET_TYPES:
+    if row is None or kind not in SHEET_KINDS:
         abort(404)
-    return sheet_response(export_bytes(row, kind, current_tag()), kind, f"fangzha-quiz-{row.id}")
-
-
-def export_bytes(row, kind: str, tag: str) -> bytes:
-    rows = sheets.rows_of(service.own_questions(row, get_catalog()), tag)
-    return sheets.to_csv(rows) if kind == "csv" else sheets.to_xlsx(rows)
-
-
-def sheet_response(data: bytes, kind: str, name: str) -> Response:
-    return Response(data, mimetype=SHEET_TYPES[kind], headers={
-        "Content-Disposition": f'attachment; filename="{name}.{kind}"', "Cache-Control": "no-store, private",
-    })
+    rows = sheets.rows_of(service.own_questions(row, get_catalog()), current_tag())
+    return download(rows, f"fangzha-quiz-{row.id}", kind, title="questions")

@@ -1,5 +1,6 @@
 """Own questions as spreadsheet rows: the template, reading CSV/XLSX as Excel and WPS save them (UTF-8 with
-or without BOM, GBK/GB18030), and writing them back so an export imports again unchanged.
+or without BOM, GBK/GB18030), and the rows of an export that imports again unchanged (webapp/exports.py
+writes them, as it writes the results and reports).
 
 One row per question, one language per file (the importer says which). Columns, in any order, named in
 Chinese or English: 题型 kind · 题目 prompt · 情景 scene · A … F · 答案 answer · 解析 explanation ·
@@ -102,7 +103,7 @@ def _cell_text(value) -> str:
 
 def _unprotect(value: str) -> str:
     """An exported cell kept from running as a formula ("'=…") reads as it was written."""
-    return value[1:] if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@") else value
+    return value[1:] if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def parse(data: bytes, catalog: Catalog, lang: str) -> list[dict]:
@@ -225,33 +226,6 @@ def rows_of(questions: Iterable[Question], lang: str) -> list[list[str]]:
             *(choices + [""] * (len(LETTERS) - len(choices))), answer, q.explanation.get(lang), q.slug or "",
         ])
     return rows
-
-
-def _safe(value: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
-def to_csv(rows: list[list[str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([[_safe(cell) for cell in row] for row in rows])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM: Excel then reads the Chinese as UTF-8
-
-
-def to_xlsx(rows: list[list[str]], title: str = "questions") -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31] or "questions"
-    for row in rows:
-        sheet.append([_safe(cell) for cell in row])
-    for letter, width in zip("ABCDEFGHIJKL", (10, 40, 30, 18, 18, 18, 18, 18, 18, 10, 40, 18)):
-        sheet.column_dimensions[letter].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def template_rows() -> list[list[str]]:

@@ -14,7 +14,7 @@ from ..i18n import current_tag
 from ..models import ComposedQuiz
 from ..views_common import form_page
 from . import service, sheets
-from .api import sheet_response
+from ..exports import download
 from .forms import ConfirmForm, ImportForm, QuestionForm, QuizForm
 
 bp = Blueprint("compose", __name__, url_prefix="/compose")
@@ -215,8 +215,7 @@ def import_sheet(number: int):
 def template(kind: str):
     if kind not in ("csv", "xlsx"):
         abort(404)
-    rows = sheets.template_rows()
-    return sheet_response(sheets.to_csv(rows) if kind == "csv" else sheets.to_xlsx(rows), kind, "fangzha-questions-template")
+    return download(sheets.template_rows(), "fangzha-questions-template", kind, title="questions")
 
 
 def offer_own_quizzes(form) -> None:
