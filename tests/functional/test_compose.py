@@ -335,6 +335,8 @@ def test_a_composed_quiz_in_a_live_session_with_two_players(app, client, organiz
     rows = list(csv.reader(io.StringIO(client.get(f"/api/v1/sessions/{code}/results.csv").get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[1][:4] == ["1", "Ann", "4000", "4"]
     assert "三班反诈课" in client.get("/classroom/").get_data(as_text=True)
+    dashboard = client.get("/organizers/dashboard").get_data(as_text=True)
+    assert "三班反诈课" in dashboard and 'href="/compose/"' in dashboard
 
 
 def test_a_composed_quiz_at_an_event(app, client, organizer):
