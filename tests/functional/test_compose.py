@@ -272,6 +272,8 @@ def test_bad_files_and_headers(app, client, organizer):
     ]:
         response = upload(client, number, data, lang="en")
         assert response.status_code == 400 and expect in response.get_data(as_text=True)
+    too_many = upload(client, number, sheet([HEADER] + [GOOD_ROWS[1]] * 49), lang="en")  # 2 in the quiz + 49
+    assert too_many.status_code == 400 and "at most 50 questions of your own" in too_many.get_data(as_text=True)
     assert upload(client, number, b"x" * 1_100_000, lang="en").status_code == 413  # refused before it is read
     assert client.post("/compose/new", data={"title": "x" * 70_000}).status_code == 413  # the site's limit elsewhere
 

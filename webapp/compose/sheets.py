@@ -37,6 +37,7 @@ TRUE = {"对", "√", "✓", "是", "正确", "true", "t", "yes", "y", "1"}
 FALSE = {"错", "×", "✗", "否", "错误", "false", "f", "no", "n", "0"}
 KIND_NAMES = {"single": "单选", "multiple": "多选", "truefalse": "判断", "scenario": "情景"}
 MAX_BYTES = 1_000_000
+MAX_ROWS, MAX_COLUMNS = 1000, 30  # read no further: a small file can unzip into a huge sheet
 _SPLIT = re.compile(r"[\s,，、;；/]+")
 
 
@@ -74,7 +75,8 @@ def read_table(data: bytes) -> list[list[str]]:
         raise SheetError([RowProblem(0, "bad_file")])
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return [[cell.strip() for cell in row[:MAX_COLUMNS]] for row, _ in zip(rows, range(MAX_ROWS))]
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
@@ -86,7 +88,8 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
         raise SheetError([RowProblem(0, "bad_file")]) from None
     try:
         sheet = book.worksheets[0]
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        rows = sheet.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True)
+        return [[_cell_text(value) for value in row] for row in rows]
     finally:
         book.close()
 
