@@ -23,7 +23,8 @@ POLL_SECONDS = 2.0
 REFRESH_SECONDS = 3.0  # the <noscript> meta refresh of the play page
 KINDS = ("join", "page", "poll", "answer", "answer_trip")
 
-_attr = {name: re.compile(rf'data-{name}="([^"]*)"') for name in ("phase", "index", "state-url", "etag", "remaining")}
+_attr = {name: re.compile(rf'data-{name}="([^"]*)"')
+         for name in ("phase", "index", "state-url", "etag", "remaining", "poll-ms")}
 _csrf = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 _points = re.compile(r'class="points">\+(\d+)')
 
@@ -88,6 +89,7 @@ class Page:
         self.index = int(found["index"]) if found["index"] else None
         self.etag = html.unescape(found["etag"] or "")
         self.remaining = float(found["remaining"]) if found["remaining"] else None
+        self.poll_seconds = int(found["poll-ms"]) / 1000 if found["poll-ms"] else POLL_SECONDS  # the server sets it
         self.csrf = (m.group(1) if (m := _csrf.search(text)) else None)
         self.choices = text.count('name="choice"')
         self.multiple = 'type="checkbox" name="choice"' in text
@@ -216,29 +218,31 @@ class Phone:
         """Poll as classroom.js does until the phase or question changes (then reload the page and return
         True) or, with `until`, until that time comes (False)."""
         page, etag = self.page, self.page.etag
+        interval = page.poll_seconds
         ends = time.monotonic() + page.remaining if page.remaining is not None else None
-        next_poll = time.monotonic() + POLL_SECONDS
+        next_poll = time.monotonic() + interval
         while not self.stop.is_set():
             if ends is not None and time.monotonic() < ends:
-                next_poll = min(next_poll, ends + 0.3)  # at zero the countdown asks at once
+                next_poll = min(next_poll, ends + self.rng.uniform(0.3, 1.3))  # at zero the countdown asks soon
             if until is not None and until <= next_poll:
                 self.stop.wait(max(0.0, until - time.monotonic()))
                 return False
             if self.stop.wait(max(0.0, next_poll - time.monotonic())):
                 return False
-            next_poll = time.monotonic() + POLL_SECONDS
+            next_poll = time.monotonic() + interval
             headers = {"Accept": "application/json", **({"If-None-Match": etag} if etag else {})}
             try:
                 status, response, payload = self.browser.send("poll", "GET", page.state_url, headers=headers)
             except Failed:
                 continue  # offline for a moment: the next tick tries again
             finally:
-                next_poll = time.monotonic() + POLL_SECONDS  # counted from the answer, as classroom.js does
+                next_poll = time.monotonic() + interval  # counted from the answer, as classroom.js does
             if status == 304:
                 self.out["poll_304"].append(1)
                 continue
             etag = response.getheader("ETag") or etag
             state = json.loads(payload)
+            interval = state.get("poll_ms", 0) / 1000 or interval
             index = state["question"]["index"] if state.get("question") else None
             if state["phase"] != page.phase or (index is not None and index != page.index):
                 self.load()

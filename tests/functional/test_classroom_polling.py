@@ -125,3 +125,22 @@ def test_the_answer_form_sent_by_javascript_gets_json_and_no_page(app, client):
     assert "Your answer came too late" in bo.get(f"/play/{code}?lang=en").get_data(as_text=True)
     plain = bo.post(f"/play/{code}/answer", data={"question": "0", "choice": "1"})  # without JS: the 303 as before
     assert plain.status_code == 303
+
+
+def test_the_server_sets_the_poll_interval_by_the_size_of_the_session(app, client):
+    """A class polls every 2 s; a hall polls less often (codes.POLL_STEPS), told in the page and the state."""
+    import re
+
+    from webapp.classroom import codes
+
+    assert [codes.poll_ms(n) for n in (1, 300, 301, 800, 801, 1500, 1501, 5000)] == [
+        2000, 2000, 3000, 3000, 4000, 4000, 5000, 5000]
+    with app.app_context():
+        organizer = factories.organizer()
+        live, _host_token = classroom.create_session(organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], count=2)
+        code = live.code
+    phone = app.test_client()
+    assert phone.post("/join", data={"code": code, "nickname": "Ann"}).status_code == 303
+    page = phone.get(f"/play/{code}").get_data(as_text=True)
+    assert re.search(r'data-poll-ms="(\d+)"', page).group(1) == "2000"
+    assert client.get(f"{API}/{code}/state").get_json()["poll_ms"] == 2000

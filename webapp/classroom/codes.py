@@ -11,6 +11,11 @@ NICKNAME_MAX = 20
 MAX_POINTS = 1000
 SCORINGS = ("speed", "accuracy")
 TIME_LIMITS = (10, 20, 30, 60)  # seconds; 0 / None means untimed
+# How often a page polls a live session, by its number of players: (up to this many players, milliseconds).
+# A class polls every 2 s; a hall of 1,000 phones polling every 2 s would be 500 requests a second for
+# nothing to see (a phase change reaches them at most a poll later).
+POLL_STEPS = ((300, 2000), (800, 3000), (1500, 4000))
+POLL_MAX_MS = 5000
 
 
 def new_code() -> str:
@@ -65,3 +70,8 @@ def points_for(correct: bool, scoring: str, time_limit: int | None, remaining: f
 def csv_safe(value: str) -> str:
     """Keep spreadsheet programs from running a nickname as a formula."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def poll_ms(players: int) -> int:
+    """The interval pages poll at for a session of this many players (POLL_STEPS)."""
+    return next((ms for limit, ms in POLL_STEPS if players <= limit), POLL_MAX_MS)

@@ -14,7 +14,7 @@ from .. import clock
 from ..catalog import Question
 from ..extensions import db
 from ..models import Answer, LiveSession, Phase, Player
-from . import queries
+from . import codes, queries
 from .sessions import current_question, questions_of
 
 LEADERBOARD_SIZE = 10
@@ -225,12 +225,14 @@ def _build_public_state(live: LiveSession, tag: str) -> dict:
         "time_limit": live.time_limit,
         "total": len(live.question_ids),
         "players": queries.player_count(live),
+        "poll_ms": 0,  # below, from the number of players
         "answers": queries.answer_count(live) if question else 0,
         "leaderboard": [  # between questions only: during one the phones are busy answering
             {"rank": s.rank, "nickname": s.nickname, "points": s.points}
             for s in ranking(live)[:LEADERBOARD_SIZE]
         ] if live.phase in (Phase.REVEAL, Phase.FINISHED) else [],
     }
+    state["poll_ms"] = codes.poll_ms(state["players"])
     if question is not None:
         state["question"] = question_body(question, live.question_index, tag)
         if state["deadline"]:

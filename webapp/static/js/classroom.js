@@ -6,7 +6,7 @@
 
   var root = document.querySelector("[data-live]");
   if (!root) return;
-  var POLL_MS = 2000;
+  var POLL_MS = parseInt(root.getAttribute("data-poll-ms"), 10) || 2000; // the server sets it by the session's size
   var url = root.getAttribute("data-state-url");
   var etag = root.getAttribute("data-etag");
   var phase = root.getAttribute("data-phase");
@@ -51,7 +51,11 @@
         etag = response.headers.get("ETag") || etag;
         return response.json();
       })
-      .then(function (state) { if (state) apply(state); })
+      .then(function (state) {
+        if (!state) return;
+        if (state.poll_ms > 0) POLL_MS = state.poll_ms;
+        apply(state);
+      })
       .catch(function () { /* offline for a moment: try again at the next tick */ })
       .then(function () { schedule(POLL_MS); });
   }
@@ -76,7 +80,9 @@
       if (box) box.classList.toggle("urgent", left <= 5);
       if (left <= 0) {
         window.clearInterval(tick);
-        schedule(300); // the server turns the question into its reveal once the deadline has passed
+        // the server turns the question into its reveal once the deadline has passed; spread a hall's phones
+        // over a second rather than all asking in the same instant
+        schedule(300 + Math.floor(Math.random() * 1000));
       }
     }, 250);
   }
