@@ -48,6 +48,7 @@ def test_an_answer_goes_without_a_page_load_and_falls_back_to_the_form(live_app,
     loads = []
     ann.on("load", lambda: loads.append(ann.url))
     ann.locator(".answer-button").first.wait_for(timeout=WAIT)
+    ann.wait_for_load_state("load")  # the reload that brought the question has finished
     loads.clear()
     tap_first_choice(ann)
     ann.get_by_role("heading", name="Answer sent!").wait_for(timeout=WAIT)
