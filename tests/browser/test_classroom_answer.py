@@ -10,8 +10,8 @@ WAIT = 15_000
 
 
 def started_session(app) -> tuple[str, str]:
-    with app.app_context():
-        organizer = factories.organizer()
+    with app.app_context():  # the live server is shared by the whole session: a name of our own
+        organizer = factories.organizer("answer-teacher", "answer-password")
         live, host_token = classroom.create_session(
             organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], time_limit=60, count=2,
         )
