@@ -217,5 +217,55 @@ def test_phones_show_the_shapes_and_letters_of_the_choices(live_app, presenter, 
     marks = [m.replace("\n", "") for m in phone.locator(".answer-button .choice-mark").all_inner_texts()]
     assert marks == ["▲A", "◆B", "●C", "■D"]
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.locator(".answer-choices").scroll_into_view_if_needed()
     screenshot(phone, "present-phone-question")
     assert_no_serious_axe_violations(phone)
+
+
+def test_a_long_name_never_makes_a_lower_place_taller(live_app, presenter, context_factory):
+    """Places 1, 2, 3 with a 20-character name in third: the steps keep their rank's height."""
+    app, base = live_app
+    with app.app_context():
+        qs = longest_questions(3)
+        code = new_session(app, presenter, [q.id for q in qs])
+        live = sessions.get_session(code)
+        players = [sessions.join(live, name)[0] for name in ("Ann", "Bo", "一二三四五六七八九十一二三四五六七八九十")]
+        live_rules.advance(live)
+        for index, question in enumerate(qs):
+            for rank, player in enumerate(players):
+                right = index < 3 - rank  # Ann 3 right, Bo 2, the long name 1
+                choice = sorted(question.answer) if right else [next(i for i in range(4) if i not in question.answer)]
+                live_rules.record_answer(live, player, index, [str(c) for c in choice])
+            if live.phase == "question":
+                live_rules.advance(live)
+            live_rules.advance(live)
+        assert live.phase == "finished"
+    host = context_factory(viewport={"width": 1366, "height": 768}, is_mobile=False, has_touch=False,
+                           device_scale_factor=1, locale="en-US").new_page()
+    log_in(host, base, "presenter", "long enough secret")
+    host.goto(f"{base}/classroom/{code}/host?lang=en")
+    steps = {rank: host.locator(f".podium .place-{rank} .podium-step").bounding_box()["height"] for rank in (1, 2, 3)}
+    assert steps[1] > steps[2] > steps[3], steps
+    assert_on_screen(host, ".podium-place", ".result-links a")
+    screenshot(host, "present-1366x768-podium")
+
+
+@pytest.mark.parametrize("width,height", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_the_outreach_projector_fits_one_screen(live_app, presenter, context_factory, width, height):
+    from webapp.outreach import service
+
+    app, base = live_app
+    with app.app_context():
+        event = service.create_event(presenter, "community", "阳光社区文化活动中心三楼多功能厅", "2026-03-15",
+                                     get_catalog().quizzes["elderly-basics"])
+        event_id = event.id
+    projector = context_factory(viewport={"width": width, "height": height}, is_mobile=False, has_touch=False,
+                                device_scale_factor=1, locale="en-US").new_page()
+    log_in(projector, base, "presenter", "long enough secret")
+    projector.goto(f"{base}/outreach/events/{event_id}/projector?lang=en")
+    for chrome in (".site-header", ".hotline-strip", ".prefs", ".site-footer"):
+        assert not projector.locator(chrome).is_visible()
+    assert_on_screen(projector, ".projector-title", ".qr", ".join-code", ".projector-number", ".present-hotline")
+    assert font_px(projector, ".join-code") >= 60
+    screenshot(projector, f"present-{width}x{height}-projector")
+    assert_no_serious_axe_violations(projector)
