@@ -129,6 +129,16 @@ def test_presentation_mode_fits_every_phase(live_app, presenter, context_factory
     screenshot(host, f"{name}-lobby")
     assert_no_serious_axe_violations(host)
 
+    # The beep is off until the host turns it on; the choice is remembered in this browser.
+    sound = host.locator("[data-sound-toggle]")
+    assert sound.is_visible() and sound.get_attribute("aria-pressed") == "false"
+    if width == 1366:
+        sound.click()
+        assert sound.get_attribute("aria-pressed") == "true"
+        host.reload()
+        assert host.locator("[data-sound-toggle]").get_attribute("aria-pressed") == "true"
+        assert host.evaluate("localStorage.getItem('fangzha.sound')") == "on"
+
     # Space starts the quiz.
     assert errors == []
     host.keyboard.press("Space")
@@ -269,3 +279,25 @@ def test_the_outreach_projector_fits_one_screen(live_app, presenter, context_fac
     assert font_px(projector, ".join-code") >= 60
     screenshot(projector, f"present-{width}x{height}-projector")
     assert_no_serious_axe_violations(projector)
+
+
+def test_the_host_screen_works_without_javascript(live_app, presenter, context_factory):
+    """The controls are plain POST forms (with their CSRF token): start and reveal work with JavaScript
+    off, and the question still fits (the server's fit class sizes the text); no sound button appears."""
+    app, base = live_app
+    with app.app_context():
+        code = new_session(app, presenter, [q.id for q in longest_questions(2)], others=2)
+    host = context_factory(viewport={"width": 1366, "height": 768}, is_mobile=False, has_touch=False,
+                           device_scale_factor=1, locale="en-US", java_script_enabled=False).new_page()
+    log_in(host, base, "presenter", "long enough secret")
+    host.goto(f"{base}/classroom/{code}/host?lang=en")
+    assert not host.locator("[data-sound-toggle]").is_visible()
+    host.get_by_role("button", name="Start the quiz").click()
+    wait_phase(host, "question", 0)
+    assert_on_screen(host, ".live-prompt", ".scene", ".live-choice", ".countdown-deadline", ".answer-count",
+                     ".present-controls button")
+    assert font_px(host, ".live-prompt") >= 40
+    screenshot(host, "present-1366x768-question-nojs")
+    host.get_by_role("button", name="Show the answer").click()
+    wait_phase(host, "reveal", 0)
+    assert host.get_by_role("button", name="Next question").is_visible()

@@ -8,7 +8,7 @@ from ..catalog import Question
 
 # Upper bounds of a question's size in ems (a Chinese character is 1 em wide, a Latin letter about half),
 # for each fit class; longer than the last bound is the smallest class.
-FIT_STEPS = (130, 190, 260, 340)
+FIT_STEPS = (160, 240, 330, 420)
 
 
 def text_ems(text: str) -> float:
