@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -26,9 +27,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(target: str = "wsgi:app", **env_overrides):
+def gunicorn(target: str = "wsgi:app", stderr_lines: list[str] | None = None, **env_overrides):
     """The site (or another WSGI app) on real gunicorn (gunicorn.conf.py, 2 workers) on a free loopback port;
-    yields the port."""
+    yields the port. Its stderr is read all along (a full pipe would block gunicorn), into `stderr_lines`."""
     port = free_port()
     env = {**os.environ, "SECRET_KEY": "bench", "WEB_CONCURRENCY": "2", "RATELIMIT_ENABLED": "false", **env_overrides}
     server = subprocess.Popen(
@@ -36,6 +37,9 @@ def gunicorn(target: str = "wsgi:app", **env_overrides):
          "--access-logfile", "/dev/null", target],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )
+    lines = stderr_lines if stderr_lines is not None else []
+    reader = threading.Thread(target=lambda: lines.extend(line.decode(errors="replace") for line in server.stderr), daemon=True)
+    reader.start()
     try:
         deadline = time.time() + 60
         while time.time() < deadline:

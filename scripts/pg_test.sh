@@ -23,8 +23,11 @@ case "${1:-}" in
     [ "$(id -u)" = 0 ] && chown postgres "$DIR"
     PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
     as_owner "$BIN/initdb" -D "$DIR/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
+    # Tests need no durability; a benchmark (PG_DURABLE=1) keeps PostgreSQL's defaults, as in production.
+    FAST="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [ "${PG_DURABLE:-}" = 1 ] && FAST=""
     as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w \
-      -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 $FAST -c max_connections=200" \
       start >/dev/null
     echo "export TEST_PG_URL=postgresql+psycopg://postgres@127.0.0.1:$PORT/postgres PG_TEST_DIR=$DIR"
     ;;

@@ -53,7 +53,7 @@ MESSAGES = {
         "not_host": _l("Only the host of this session can do that."),
         "not_question": _l("There is no open question right now."),
         "wrong_question": _l("That is not the current question."),
-        "too_late": _l("Time is up for this question: your answer was not counted."),
+        "too_late": _l("Your answer arrived after the time was up, so it was not counted. This happens when the network or the site is busy."),
         "bad_choice": _l("That answer is not one of the choices."),
         "no_choice": _l("Please choose an answer."),
         "one_choice": _l("Choose one answer for this question."),

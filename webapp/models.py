@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .extensions import db
 from .types import UTCDateTime, utcnow
 
-__all__ = ["Answer", "Event", "LiveSession", "Organizer", "Phase", "Player", "QuizStep", "UTCDateTime", "utcnow"]
+__all__ = ["Answer", "Event", "LateAnswer", "LiveSession", "Organizer", "Phase", "Player", "QuizStep", "UTCDateTime", "utcnow"]
 
 
 class Organizer(db.Model):
@@ -124,6 +124,19 @@ class Answer(db.Model):
     correct: Mapped[bool]
     points: Mapped[int] = mapped_column(default=0)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LateAnswer(db.Model):
+    """An answer that reached the server after its question closed: not scored, but kept as a fact, so the
+    player is told their answer came too late (not that they sent none) and the host sees how many did.
+    Unique like Answer, so a phone re-sending it counts once."""
+
+    __tablename__ = "late_answer"
+    __table_args__ = (UniqueConstraint("player_id", "question_index"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    player_id: Mapped[int] = mapped_column(ForeignKey("player.id", ondelete="CASCADE"), index=True)
+    question_index: Mapped[int]
+    arrived_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 # -- outreach events (webapp/outreach) -----------------------------------------------------------

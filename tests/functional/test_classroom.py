@@ -430,6 +430,34 @@ def test_an_answer_after_the_deadline_is_refused(app, client, organizer, phones)
     assert answer(phones, code, token, 0, 0).get_json()["reason"] == "too_late"
 
 
+def test_a_late_answer_is_told_so_and_counted_for_the_host(app, client, organizer, phones):
+    """Overload must never be silent: the player whose answer came after the deadline reads that it came
+    too late (not "no answer was sent"), and the host and the results count late answers, once each."""
+    code, host = create(client, time_limit=10)
+    ann, bo = app.test_client(), app.test_client()
+    for phone, name in ((ann, "Ann"), (bo, "Bo")):
+        assert phone.post("/join", data={"code": code, "nickname": name}).status_code == 303
+    advance(phones, code, host)
+    with app.app_context():
+        factories.move_deadline(code, -1)
+    for _resent in range(2):  # the phone re-sends it: counted once
+        sent = ann.post(f"/play/{code}/answer", data={"question": "0", "choice": ["0"]}, headers={"Accept-Language": "en"})
+        assert sent.status_code == 303
+    late = ann.get(f"/play/{code}?lang=en").get_data(as_text=True)
+    assert "Your answer came too late" in late and "It is not your fault" in late
+    assert "No answer was sent" not in late
+    assert "No answer was sent" in bo.get(f"/play/{code}?lang=en").get_data(as_text=True)
+    assert "您的回答来晚了" in ann.get(f"/play/{code}?lang=zh-Hans").get_data(as_text=True)
+    reveal = client.get(f"/classroom/{code}/host?lang=en").get_data(as_text=True)
+    assert "1 answer came after the time was up and was not counted." in reveal
+    with app.app_context():
+        assert app.extensions["sqlalchemy"].session.query(Answer).count() == 0
+    while state(phones, code)["phase"] != "finished":
+        advance(phones, code, host)
+    results = client.get(f"/classroom/{code}/results?lang=en").get_data(as_text=True)
+    assert results.count("1 came too late") == 1
+
+
 def test_an_answer_for_another_question_is_refused(app, client, organizer, phones):
     code, host = create(client)
     token = join(phones, code, "Ann")

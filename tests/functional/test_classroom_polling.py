@@ -53,3 +53,77 @@ def test_answers_do_not_wake_every_phone_but_the_host_sees_the_count(app, client
     chose = {"A": [0], "B": [0], "C": [1]}  # only a right answer scores
     assert all((row["points"] > 0) is (chose[row["nickname"]] == revealed["reveal"]["answer"]) for row in board)
     assert revealed["me"]["rank"] == next(row["rank"] for row in board if row["nickname"] == "C")
+
+
+def test_a_phones_page_polls_with_the_etag_it_was_given_and_answers_do_not_wake_it(app, client):
+    """The play page polls `?view=phone` with the ETag written in the page: 304 from the first poll, through
+    other players' answers, until the phase changes; a question past its deadline still turns into its
+    reveal on that poll (the quick path steps aside)."""
+    import html
+    import re
+
+    with app.app_context():
+        organizer = factories.organizer(username="teacher", password="pw")
+        live, host_token = classroom.create_session(organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], count=2)
+        code = live.code
+    assert client.post("/auth/login", data={"username": "teacher", "password": "pw"}).status_code == 303
+    phones = [app.test_client() for _ in range(3)]
+    for phone, name in zip(phones, "ABC"):
+        assert phone.post("/join", data={"code": code, "nickname": name}).status_code == 303
+    assert client.post(f"{API}/{code}/advance", headers=bearer(host_token)).status_code == 200
+
+    page = phones[2].get(f"/play/{code}").get_data(as_text=True)
+    url = html.unescape(re.search(r'data-state-url="([^"]+)"', page).group(1))
+    etag = html.unescape(re.search(r'data-etag="([^"]+)"', page).group(1))
+    assert url == f"{API}/{code}/state?view=phone"
+    host_page = client.get(f"/classroom/{code}/host").get_data(as_text=True)
+    host_url = html.unescape(re.search(r'data-state-url="([^"]+)"', host_page).group(1))
+    host_etag = html.unescape(re.search(r'data-etag="([^"]+)"', host_page).group(1))
+    assert host_url == f"{API}/{code}/state"
+    assert client.get(host_url, headers={"If-None-Match": host_etag}).status_code == 304  # the host's page too
+
+    def poll(tag):
+        return phones[2].get(url, headers={"If-None-Match": tag})
+
+    assert poll(etag).status_code == 304
+    assert phones[0].post(f"/play/{code}/answer", data={"question": "0", "choice": "0"}).status_code == 303
+    assert poll(etag).status_code == 304  # another phone's answer: nothing to show here
+    assert client.get(host_url, headers={"If-None-Match": host_etag}).status_code == 200  # the host's count moved
+
+    with app.app_context():
+        factories.move_deadline(code, -1)
+    response = poll(etag)
+    assert response.status_code == 200 and response.get_json()["phase"] == "reveal"
+    assert response.get_json()["answers"] == 1 and "me" not in response.get_json()
+
+
+def test_the_answer_form_sent_by_javascript_gets_json_and_no_page(app, client):
+    """classroom.js sends a live session's answer form with fetch (Accept: application/json): the same checks
+    as the form, a JSON reply instead of 303 + page, once per answer; a late one is refused in words."""
+    with app.app_context():
+        organizer = factories.organizer()
+        live, host_token = classroom.create_session(organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], count=2)
+        code = live.code
+    ann, bo = app.test_client(), app.test_client()
+    for phone, name in ((ann, "Ann"), (bo, "Bo")):
+        assert phone.post("/join", data={"code": code, "nickname": name}).status_code == 303
+    assert client.post(f"{API}/{code}/advance", headers=bearer(host_token)).status_code == 200
+    as_js = {"Accept": "application/json"}
+
+    for _twice in range(2):
+        sent = ann.post(f"/play/{code}/answer", data={"question": "0", "choice": "0"}, headers=as_js)
+        assert sent.status_code == 200 and sent.get_json() == {"accepted": True}
+    assert "Answer sent!" in ann.get(f"/play/{code}?lang=en").get_data(as_text=True)
+    bad = ann.post(f"/play/{code}/answer", data={"question": "0"}, headers=as_js)
+    assert bad.status_code == 200 and bad.get_json() == {"accepted": True}  # answered already: the first result
+    none = bo.post(f"/play/{code}/answer?lang=en", data={"question": "0"}, headers=as_js)
+    assert none.status_code == 400 and none.get_json()["reason"] == "no_choice" and none.get_json()["message"]
+
+    with app.app_context():
+        factories.move_deadline(code, -1)
+    late = bo.post(f"/play/{code}/answer?lang=en", data={"question": "0", "choice": "1"}, headers=as_js)
+    assert late.status_code == 409 and late.get_json()["reason"] == "too_late"
+    assert "after the time was up" in late.get_json()["message"]
+    assert "Your answer came too late" in bo.get(f"/play/{code}?lang=en").get_data(as_text=True)
+    plain = bo.post(f"/play/{code}/answer", data={"question": "0", "choice": "1"})  # without JS: the 303 as before
+    assert plain.status_code == 303

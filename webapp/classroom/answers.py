@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..catalog import Question
 from ..extensions import db
-from ..models import Answer, LiveSession, Phase, Player
+from ..models import Answer, LateAnswer, LiveSession, Phase, Player
 from . import queries
 from .sessions import refused
 
@@ -37,6 +37,17 @@ class AnswerResult:
 
 def refusal(reason: str) -> AnswerResult:
     return AnswerResult(False, None, 0, reason)
+
+
+def too_late(player: Player, question_index: int, now: datetime) -> AnswerResult:
+    """Refuse an answer that came after its question closed, and keep that it came (once per player and
+    question), so the player's page says "your answer came too late" and the host can count them. Commits."""
+    db.session.add(LateAnswer(player_id=player.id, question_index=question_index, arrived_at=now))
+    try:
+        db.session.commit()
+    except IntegrityError:  # the phone sent it again: it is counted already
+        db.session.rollback()
+    return refusal("too_late")
 
 
 def earlier_result(live: LiveSession, player: Player, question_index) -> AnswerResult | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from .. import clock
 from ..extensions import db
@@ -96,13 +96,15 @@ def record_answer(live: LiveSession, player: Player, question_index, raw_choice,
     """Only the open question takes answers, until its deadline; the last player to answer reveals it."""
     if (earlier := answers.earlier_result(live, player, question_index)) is not None:
         return earlier
+    now = now or clock.now()
     if live.phase != Phase.QUESTION:
-        return answers.refusal("too_late" if question_index == live.question_index else "not_question")
+        if question_index == live.question_index:  # it closed while the answer was on its way
+            return answers.too_late(player, question_index, now)
+        return answers.refusal("not_question")
     if question_index != live.question_index:
         return answers.refusal("wrong_question")
-    now = now or clock.now()
     if live.deadline is not None and now > live.deadline:
-        return answers.refusal("too_late")
+        return answers.too_late(player, question_index, now)
     question = sessions.questions_of(live)[question_index]
     remaining = (live.deadline - now).total_seconds() if live.deadline else None
     result = answers.store_once(
@@ -118,6 +120,30 @@ def record_answer(live: LiveSession, player: Player, question_index, raw_choice,
 
 
 # -- what pollers see ----------------------------------------------------------------------------
+
+
+def quick_version(raw_code: str | None) -> int | None:
+    """The version of the open session with this code, from one Core query and no ORM object, when a poll
+    can be answered from it alone; None when there is no such session or its question is past the deadline
+    (then the full path turns it into its reveal). A phone's poll that matches gets its 304 from this."""
+    code = codes.normalise_code(raw_code)
+    if code is None:
+        return None
+    row = db.session.execute(
+        select(LiveSession.version, LiveSession.phase, LiveSession.deadline).where(LiveSession.open_code == code)
+    ).first()
+    if row is None:
+        return None
+    version, phase, deadline = row
+    if phase == Phase.QUESTION and deadline is not None and clock.now() > deadline:
+        return None
+    return version
+
+
+def poll_etag(version: int, lang: str, tag: str) -> str:
+    """The ETag of a poll body (unquoted): the page writes the same one, so its first poll can get a 304."""
+    return f"{version}-{lang}-{tag}"
+
 
 
 def state_tag(live: LiveSession, player: Player | None) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import case, func, select
 
 from ..extensions import db
-from ..models import Answer, LiveSession, Player
+from ..models import Answer, LateAnswer, LiveSession, Player
 
 
 def active_players(session_id):
@@ -72,3 +72,21 @@ def points_of(player: Player) -> int:
 
 def answers_of_player(player: Player) -> list[Answer]:
     return list(db.session.scalars(select(Answer).where(Answer.player_id == player.id)))
+
+
+def late_counts(live: LiveSession) -> dict[int, int]:
+    """question index → how many active players' answers came after that question closed."""
+    rows = db.session.execute(
+        select(LateAnswer.question_index, func.count(LateAnswer.id)).join(Player)
+        .where(active_players(live.id)).group_by(LateAnswer.question_index)
+    )
+    return {index: int(count) for index, count in rows}
+
+
+def came_late(player: Player, index: int | None) -> bool:
+    """Whether this player's answer to question `index` arrived after it closed."""
+    if index is None:
+        return False
+    return db.session.scalar(
+        select(LateAnswer.id).where(LateAnswer.player_id == player.id, LateAnswer.question_index == index)
+    ) is not None

@@ -37,6 +37,7 @@ class QuestionResult:
     right: int
     players: int
     counts: tuple[int, ...]
+    late: int = 0  # answers that came after the question closed (not scored)
 
     @property
     def share_right(self) -> int:
@@ -166,11 +167,13 @@ def question_results(live: LiveSession) -> list[QuestionResult]:
     by_index: dict[int, list[Answer]] = {}
     for answer in queries.answers_of(live):
         by_index.setdefault(answer.question_index, []).append(answer)
+    late = queries.late_counts(live)
     out = []
     for index, question in enumerate(questions):
         answers = by_index.get(index, [])
         out.append(QuestionResult(
             index, question, len(answers), sum(a.correct for a in answers), players, choice_counts(question, answers),
+            late.get(index, 0),
         ))
     return out
 

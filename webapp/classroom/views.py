@@ -6,7 +6,7 @@ with `players.self_paced_play_page`; the answer POST is the same for both kinds 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..auth import current_organizer_id, login_required
@@ -67,7 +67,7 @@ def host(code: str):
 
 
 LOBBY_SIZE = 16  # nicknames on the lobby screen (the newest); the rest are "+N more"
-BOARD_SIZE = 8  # leaderboard rows beside the reveal and the podium
+BOARD_SIZE = 7  # leaderboard rows beside the reveal and the podium
 
 
 def host_context(live: LiveSession) -> dict:
@@ -77,7 +77,9 @@ def host_context(live: LiveSession) -> dict:
         "live": live, "quiz": sessions.quiz_of(live), "question": question, "join_url": join_url(live),
         "players": queries.players_of(live), "answers": queries.answer_count(live) if question else 0,
         "counts": results.current_counts(live), "fit": present.fit_class(question, current_tag()),
+        "late": queries.late_counts(live).get(live.question_index, 0) if live.phase == Phase.REVEAL else 0,
         "standings": standings, "podium": results.top_places(standings), "state": results.public_state(live, current_tag()),
+        "poll_view": None, "poll_etag": live_rules.poll_etag(live.version, current_tag(), live_rules.state_tag(live, None)),
         "lobby_size": LOBBY_SIZE, "board_size": BOARD_SIZE,
         "advance_form": AdvanceForm(expected=f"{live.phase}:{live.question_index}"), "remove_form": RemovePlayerForm(),
     }
@@ -184,9 +186,11 @@ def play_context(live: LiveSession, player) -> dict:
     return {
         "live": live, "player": player, "question": question, "quiz": sessions.quiz_of(live),
         "answer": queries.answer_of(player, live.question_index) if question else None,
+        "late": live.phase == Phase.REVEAL and queries.came_late(player, live.question_index),
         "standing": results.standing_of(live, player) if live.phase != Phase.LOBBY else None,
         "podium": results.podium(live) if live.phase == Phase.FINISHED else [],
         "state": results.public_state(live, current_tag()), "form": AnswerForm(question=live.question_index),
+        "poll_view": "phone", "poll_etag": live_rules.poll_etag(live.version, current_tag(), ""),
     }
 
 
@@ -199,16 +203,26 @@ def answer(code: str):
     target = url_for("classroom.play", code=live.code)
     if player is None:
         return redirect(target, 303)
+    # classroom.js sends a live session's answer form with fetch and shows "sent" itself: the same checks,
+    # a JSON reply instead of 303 + a whole page (one page load less per phone and question).
+    wants_json = not live.self_paced and request.accept_mimetypes.best == "application/json"
     form = AnswerForm()
-    if form.validate_on_submit():
-        index = int(form.question.data) if form.question.data.isdigit() else -1
-        try:
-            result = modes.of(live).record_answer(live, player, index, request.form.getlist("choice"))
-        except DomainError as failure:
-            flash(failure.message)
-        else:
-            if not result.accepted:
-                flash(message("classroom", result.reason))
-            elif result.reveal is not None:
-                target = url_for("classroom.play", code=live.code, answered=index)
+    if not form.validate_on_submit():
+        return (jsonify(accepted=False, reason="bad_request"), 400) if wants_json else redirect(target, 303)
+    index = int(form.question.data) if form.question.data.isdigit() else -1
+    try:
+        result = modes.of(live).record_answer(live, player, index, request.form.getlist("choice"))
+    except DomainError as failure:
+        if wants_json:
+            return jsonify(accepted=False, reason=failure.code, message=failure.message), failure.status
+        flash(failure.message, failure.code)
+        return redirect(target, 303)
+    if wants_json:
+        if not result.accepted:
+            return jsonify(accepted=False, reason=result.reason, message=message("classroom", result.reason)), 409
+        return jsonify(accepted=True)
+    if not result.accepted:
+        flash(message("classroom", result.reason), result.reason)
+    elif result.reveal is not None:
+        target = url_for("classroom.play", code=live.code, answered=index)
     return redirect(target, 303)

@@ -101,6 +101,11 @@
   }
   if (stage) {
     fitStage();
+    // again whenever the stage's room changes: a window resize, or the bottom bar growing a line as the
+    // countdown and the answer count change
+    var lastHeight = stage.clientHeight;
+    var refit = function () { if (stage.clientHeight !== lastHeight) { lastHeight = stage.clientHeight; fitStage(); } };
+    if (window.ResizeObserver) new ResizeObserver(refit).observe(stage);
     window.addEventListener("resize", fitStage);
   }
 
@@ -166,6 +171,54 @@
     }
   }
   var onTimeUp = function () { if (soundButton && phase === "question") beep(330, 0.6); };
+
+  // A player's answer goes with fetch: the page shows "sent" itself instead of loading a whole new page
+  // (the server's JSON reply). Anything unexpected falls back to the real form POST.
+  var sent = root.querySelector("[data-answer-sent]");
+  var answerError = root.querySelector("[data-answer-error]");
+  var answerForm = root.querySelector("form.answer-form");
+  if (role === "player" && answerForm && sent && window.fetch && window.FormData) {
+    answerForm.addEventListener("submit", function (event) {
+      if (answerForm.getAttribute("data-sending")) { event.preventDefault(); return; }
+      var data = new FormData(answerForm);
+      if (event.submitter && event.submitter.name) data.append(event.submitter.name, event.submitter.value);
+      else if (!answerForm.querySelector("input[name=choice]")) return; // no submitter known: the plain POST
+      event.preventDefault();
+      answerForm.setAttribute("data-sending", "1");
+      answerForm.setAttribute("aria-busy", "true");
+      answerForm.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+      fetch(answerForm.action, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) {
+          return response.json().then(function (body) { return { status: response.status, body: body }; });
+        })
+        .then(function (reply) {
+          if (reply.body.accepted) {
+            answerForm.hidden = true;
+            sent.hidden = false;
+            sent.setAttribute("tabindex", "-1");
+            sent.focus(); // screen readers hear "Answer sent!"
+          } else if (reply.status === 409) {
+            reload(); // too late, or the question moved on: the page says so
+          } else {
+            answerForm.removeAttribute("data-sending");
+            answerForm.removeAttribute("aria-busy");
+            answerForm.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+            if (answerError) { answerError.textContent = reply.body.message || ""; answerError.hidden = !reply.body.message; }
+          }
+        })
+        .catch(function () {
+          // the network hiccuped: the plain POST (the server counts an answer once), with the tapped choice
+          if (event.submitter && event.submitter.name) {
+            var chosen = document.createElement("input");
+            chosen.type = "hidden";
+            chosen.name = event.submitter.name;
+            chosen.value = event.submitter.value;
+            answerForm.appendChild(chosen);
+          }
+          HTMLFormElement.prototype.submit.call(answerForm);
+        });
+    });
+  }
 
   // One tap answers: disable the buttons so a double tap can't send twice (the server would refuse anyway).
   root.querySelectorAll("form.answer-form, form.advance-form").forEach(function (form) {

@@ -1,0 +1,272 @@
+"""Phones as they really are in a class: a browser that loads HTML pages, keeps cookies, posts forms and
+follows the 303; with JavaScript it polls the JSON state every 2 s with If-None-Match (as
+static/js/classroom.js does) and reloads the page when the phase or the question changes; without it,
+the page's <noscript> refresh reloads it every 3 s while it waits.
+
+Retries as a phone does them: a failed poll (no connection, a 5xx) waits for the next tick; a failed
+page load is tried again after 2 s (the person taps reload); a failed answer is sent again after 1-3 s.
+Used by bench/classroom.py; everything here is plain http.client, loopback only.
+"""
+
+from __future__ import annotations
+
+import html
+import http.client
+import json
+import random
+import re
+import threading
+import time
+from urllib.parse import urlencode
+
+POLL_SECONDS = 2.0
+REFRESH_SECONDS = 3.0  # the <noscript> meta refresh of the play page
+KINDS = ("join", "page", "poll", "answer", "answer_trip")
+
+_attr = {name: re.compile(rf'data-{name}="([^"]*)"') for name in ("phase", "index", "state-url", "etag", "remaining")}
+_csrf = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+_points = re.compile(r'class="points">\+(\d+)')
+
+
+class Failed(Exception):
+    """A request that got no usable answer: no connection, a timeout, or a 5xx."""
+
+
+class Browser:
+    """One phone's browser: one keep-alive connection (re-opened when the server closes it), a cookie jar
+    that honours cookie paths, latencies recorded per request kind into `out`."""
+
+    def __init__(self, port: int, out: dict):
+        self.port, self.out = port, out
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookies: dict[str, tuple[str, str]] = {}  # name → (value, path)
+
+    def send(self, kind: str, method: str, path: str, body: bytes | None = None, headers=None):
+        headers = dict(headers or {})
+        jar = [f"{name}={value}" for name, (value, cookie_path) in self.cookies.items() if path.startswith(cookie_path)]
+        if jar:
+            headers["Cookie"] = "; ".join(jar)
+        started = time.perf_counter()
+        for attempt in (1, 2):
+            reused = self.connection.sock is not None
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                payload = response.read()
+                break
+            except (OSError, http.client.HTTPException) as error:
+                self.connection.close()
+                if reused and attempt == 1:  # the server had closed the idle connection: a browser retries at once
+                    continue
+                self.out["failures"].append(f"{kind}: {type(error).__name__}")
+                raise Failed(kind) from error
+        self.out[kind].append((time.perf_counter() - started) * 1000)
+        if response.getheader("Connection", "").lower() == "close":
+            self.connection.close()
+        for line in response.msg.get_all("Set-Cookie") or []:
+            name, _, value = line.split(";", 1)[0].partition("=")
+            path_match = re.search(r"Path=([^;]+)", line)
+            self.cookies[name.strip()] = (value.strip(), path_match.group(1).strip() if path_match else "/")
+        if response.status >= 500:
+            self.out["failures"].append(f"{kind}: {response.status}")
+            raise Failed(kind)
+        return response.status, response, payload
+
+    def form(self, kind: str, path: str, fields) -> tuple[int, str | None]:
+        status, response, _ = self.send(kind, "POST", path, urlencode(fields, doseq=True).encode(),
+                                        {"Content-Type": "application/x-www-form-urlencoded"})
+        return status, response.getheader("Location")
+
+
+class Page:
+    """What a phone reads off the play page."""
+
+    def __init__(self, text: str):
+        self.text = text
+        found = {name: (m.group(1) if (m := pattern.search(text)) else None) for name, pattern in _attr.items()}
+        self.phase, self.state_url = found["phase"], html.unescape(found["state-url"] or "")
+        self.index = int(found["index"]) if found["index"] else None
+        self.etag = html.unescape(found["etag"] or "")
+        self.remaining = float(found["remaining"]) if found["remaining"] else None
+        self.csrf = (m.group(1) if (m := _csrf.search(text)) else None)
+        self.choices = text.count('name="choice"')
+        self.multiple = 'type="checkbox" name="choice"' in text
+        self.refreshes = 'http-equiv="refresh"' in text
+        self.can_answer = 'class="answer-form"' in text
+        self.late = 'class="feedback late"' in text or 'data-reason="too_late"' in text
+        self.refused = 'class="notice error"' in text
+        points = _points.search(text)
+        self.points = int(points.group(1)) if points else None
+
+
+class Phone:
+    """One player on one phone: join with the form, then play to the end."""
+
+    def __init__(self, port: int, code: str, nickname: str, *, javascript: bool, resend: bool, time_limit: int,
+                 stop: threading.Event, out: dict):
+        self.browser = Browser(port, out)
+        self.code, self.nickname, self.javascript, self.resend = code, nickname, javascript, resend
+        self.time_limit, self.stop, self.out = time_limit, stop, out
+        self.rng = random.Random(nickname)
+        self.page: Page | None = None
+        self.answered: set[int] = set()
+
+    def run(self) -> None:
+        try:
+            self._join()
+            while not self.stop.is_set() and self.page.phase != "finished":
+                self._step()
+        except Exception as error:  # never a silent thread death: counted as an error
+            self.out["errors"].append(f"{self.nickname}: {type(error).__name__}: {error}"[:200])
+
+    def _retrying(self, action, wait: tuple[float, float]):
+        while not self.stop.is_set():
+            try:
+                return action()
+            except Failed:
+                self.stop.wait(self.rng.uniform(*wait))
+        return None
+
+    def load(self) -> None:
+        def get():
+            status, _, payload = self.browser.send("page", "GET", f"/play/{self.code}")
+            if status != 200:
+                raise AssertionError(f"play page {status}")
+            return Page(payload.decode())
+        page = self._retrying(get, (2.0, 2.0))
+        if page is not None:
+            self.page = page
+            if page.phase == "reveal" and page.points is not None and page.index is not None:
+                self.out["points_seen"].append((self.nickname, page.index, page.points))
+
+    def _join(self) -> None:
+        def join():
+            status, _, payload = self.browser.send("page", "GET", f"/join?code={self.code}")
+            token = _csrf.search(payload.decode()).group(1)
+            status, location = self.browser.form("join", "/join", {"code": self.code, "nickname": self.nickname, "csrf_token": token})
+            if status != 303 or location != f"/play/{self.code}":
+                raise AssertionError(f"join {status} {location}")
+        self._retrying(join, (1.0, 3.0))
+        self.load()
+
+    def _step(self) -> None:
+        page = self.page
+        if page.can_answer and page.index not in self.answered:
+            think = self.rng.uniform(1.0, max(1.5, min(6.0, self.time_limit - 2.0)))  # reading, thinking
+            due = time.monotonic() + think
+            if self.javascript and self._poll_until_change(until=due):
+                return  # the question closed while they were thinking: the page has reloaded
+            if self.stop.wait(max(0.0, due - time.monotonic())):
+                return
+            self._answer(page)
+        elif self.javascript:
+            self._poll_until_change()
+        elif page.refreshes:
+            self.stop.wait(REFRESH_SECONDS)
+            self.load()
+        else:
+            raise AssertionError(f"a page without JavaScript that never moves on: phase {page.phase}")
+
+    def _answer(self, page: Page) -> None:
+        choice = [0, 1] if page.multiple and page.choices > 1 else [self.rng.randrange(page.choices)]
+        fields = {"csrf_token": page.csrf, "question": str(page.index), "choice": [str(c) for c in choice]}
+
+        def post():
+            started = time.perf_counter()
+            status, _location = self.browser.form("answer", f"/play/{self.code}/answer", fields)
+            if status != 303:
+                raise AssertionError(f"answer {status}")
+            self.load()
+            self.out["answer_trip"].append((time.perf_counter() - started) * 1000)
+
+        def fetch():
+            """classroom.js: the form sent with fetch, a JSON reply, no page; on a network failure, the plain POST."""
+            started = time.perf_counter()
+            try:
+                status, _, payload = self.browser.send(
+                    "answer", "POST", f"/play/{self.code}/answer", urlencode(fields, doseq=True).encode(),
+                    {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+                )
+            except Failed:
+                return post()
+            self.out["answer_trip"].append((time.perf_counter() - started) * 1000)
+            if status == 200 and json.loads(payload).get("accepted"):
+                return "sent"
+            if status != 409:
+                raise AssertionError(f"answer {status} {payload[:100]!r}")
+            self.load()  # too late, or the question moved on: the reloaded page says which
+            return "late" if json.loads(payload).get("reason") == "too_late" else "refused"
+
+        outcome = None
+        for _send in range(2 if self.resend else 1):  # a double tap on a bad network
+            outcome = self._retrying(fetch if self.javascript else post, (1.0, 3.0))
+        self.answered.add(page.index)
+        if outcome in ("sent", "late", "refused"):
+            self.out[{"sent": "accepted"}.get(outcome, outcome)].append((self.nickname, page.index))
+            return
+        after = self.page
+        if after.late:
+            self.out["late"].append((self.nickname, page.index))
+        elif not after.refused:
+            self.out["accepted"].append((self.nickname, page.index))
+        else:
+            self.out["refused"].append((self.nickname, page.index))
+
+    def _poll_until_change(self, until: float | None = None) -> bool:
+        """Poll as classroom.js does until the phase or question changes (then reload the page and return
+        True) or, with `until`, until that time comes (False)."""
+        page, etag = self.page, self.page.etag
+        ends = time.monotonic() + page.remaining if page.remaining is not None else None
+        next_poll = time.monotonic() + POLL_SECONDS
+        while not self.stop.is_set():
+            if ends is not None and time.monotonic() < ends:
+                next_poll = min(next_poll, ends + 0.3)  # at zero the countdown asks at once
+            if until is not None and until <= next_poll:
+                self.stop.wait(max(0.0, until - time.monotonic()))
+                return False
+            if self.stop.wait(max(0.0, next_poll - time.monotonic())):
+                return False
+            next_poll = time.monotonic() + POLL_SECONDS
+            headers = {"Accept": "application/json", **({"If-None-Match": etag} if etag else {})}
+            try:
+                status, response, payload = self.browser.send("poll", "GET", page.state_url, headers=headers)
+            except Failed:
+                continue  # offline for a moment: the next tick tries again
+            finally:
+                next_poll = time.monotonic() + POLL_SECONDS  # counted from the answer, as classroom.js does
+            if status == 304:
+                self.out["poll_304"].append(1)
+                continue
+            etag = response.getheader("ETag") or etag
+            state = json.loads(payload)
+            index = state["question"]["index"] if state.get("question") else None
+            if state["phase"] != page.phase or (index is not None and index != page.index):
+                self.load()
+                return True
+        return False
+
+
+def phones_process(port: int, code: str, nicknames: list[str], options: dict, seconds: float, queue) -> None:
+    """One client process of phone threads; puts what they saw on `queue`."""
+    import resource
+
+    out = {key: [] for key in (*KINDS, "poll_304", "accepted", "late", "refused", "points_seen", "failures", "errors")}
+    stop = threading.Event()
+    rng = random.Random(nicknames[0])
+    threads = [
+        threading.Thread(target=Phone(
+            port, code, name, javascript=rng.random() >= options["no_js_share"], resend=rng.random() < options["retry_share"],
+            time_limit=options["time_limit"], stop=stop, out=out,
+        ).run, daemon=True)
+        for name in nicknames
+    ]
+    for thread in threads:
+        thread.start()
+        time.sleep(options.get("join_spacing", 0.01))  # a class doesn't join in the same millisecond
+    deadline = time.monotonic() + seconds
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    stop.set()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    out["cpu"] = [usage.ru_utime + usage.ru_stime]
+    queue.put(out)
