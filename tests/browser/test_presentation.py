@@ -166,6 +166,11 @@ def test_presentation_mode_fits_every_phase(live_app, presenter, context_factory
     assert host.locator(".leaderboard li").nth(1).inner_text().startswith("2")  # the 29 on 0 points share 2nd
     assert host.locator(".leaderboard li").nth(6).inner_text().startswith("2")
     screenshot(host, f"{name}-reveal")
+    ann.get_by_role("heading", name="Right!").wait_for(timeout=WAIT)
+    right_marks = ann.locator(".right-mark .choice-letter").all_inner_texts()
+    assert right_marks == ["ABCD"[i] for i in sorted(q.answer)]  # the phone names the projector's letter
+    if width == 1366:
+        screenshot(ann, "present-phone-reveal")
     assert_no_serious_axe_violations(host)
 
     # Space: the next question, and the reveal; PageDown (what a clicker sends) goes on.
