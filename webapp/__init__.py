@@ -21,6 +21,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config.defaults(app.instance_path))
     if test_config is None:
         app.config.update(config.from_environment(os.environ))
+        app.config.update(config.secret_key_from_file(os.environ, app.instance_path))
     else:
         app.config.update(test_config)
         if app.testing and "SQLALCHEMY_DATABASE_URI" not in test_config:
@@ -43,11 +44,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     compress.init_app(app)
 
     from . import models  # noqa: F401  (tables known to SQLAlchemy and Alembic)
-    from . import about, auth, chat, classroom, outreach, quiz
+    from . import about, auth, chat, classroom, organizers, outreach, quiz
     from .explainers import bp as explainers_bp
 
     for blueprint in (explainers_bp, about.bp, chat.bp, chat.api, quiz.bp, quiz.api, auth.bp, classroom.bp,
-                      classroom.api, outreach.bp, outreach.api, outreach.kiosk_bp, health.bp):
+                      classroom.api, outreach.bp, outreach.api, outreach.kiosk_bp, organizers.bp, health.bp):
         app.register_blueprint(blueprint)
     chat.init_app(app)  # the matcher's index is built once, here
     static_digest.init_app(app)

@@ -55,12 +55,15 @@ organizer = AppGroup("organizer", help="Organizer accounts (teachers, community 
 @organizer.command("create")
 @click.argument("name")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="The new account's password.")
-def organizer_create(name: str, password: str) -> None:
-    """Create the organizer account NAME (for scripted set-up)."""
+@click.option("--display-name", default="", help="The name certificates show (e.g. 李老师).")
+@click.option("--organization", default="", help="The school or organization certificates show.")
+def organizer_create(name: str, password: str, display_name: str, organization: str) -> None:
+    """Create the organizer account NAME (for scripted set-up). It reads DATABASE_URL and SECRET_KEY (else
+    instance/secret_key) as `make serve` does; the database needs `make db` (flask db upgrade) first."""
     from .auth import service
 
     try:
-        created = service.create_organizer(name, password)
+        created = service.create_organizer(name, password, display_name, organization)
     except service.UsernameTaken:
         raise click.ClickException(f"An organizer named {name!r} already exists.") from None
     except ValueError as error:

@@ -50,6 +50,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "FLASK_STATIC_DIGEST_HOST_URL": None,
         "TRUSTED_PROXY_HOPS": 0,
         "MAX_CONTENT_LENGTH": 64 * 1024,
+        "REGISTRATION_OPEN": True,  # anyone may create an organizer account at /auth/register
         "PAGE_CACHE": True,  # shared pages (explainers, law, help) rendered once per process (webapp/page_cache.py)
         **operator_defaults(),
     }
@@ -83,6 +84,8 @@ def from_environment(env: Mapping[str, str]) -> dict[str, Any]:
         out["RATELIMIT_ENABLED"] = env["RATELIMIT_ENABLED"].lower() not in ("0", "false", "no")
     if env.get("TRUSTED_PROXY_HOPS"):
         out["TRUSTED_PROXY_HOPS"] = int(env["TRUSTED_PROXY_HOPS"])
+    if env.get("REGISTRATION_OPEN"):
+        out["REGISTRATION_OPEN"] = env["REGISTRATION_OPEN"].lower() not in ("0", "false", "no", "off")
     if env.get("PAGE_CACHE"):
         out["PAGE_CACHE"] = env["PAGE_CACHE"].lower() not in ("0", "false", "no")
     if env.get("FANGZHA_DEBUG", "").lower() in ("1", "true", "yes"):
@@ -91,6 +94,23 @@ def from_environment(env: Mapping[str, str]) -> dict[str, Any]:
         out["SESSION_COOKIE_SECURE"] = True
     out.update(operator_from_environment(env))
     return out
+
+
+def secret_key_file(env: Mapping[str, str], instance_path: str) -> Path:
+    """Where the key is kept when SECRET_KEY is not set: SECRET_KEY_FILE, else instance/secret_key (the file
+    `make serve` creates), so `flask organizer create` and gunicorn read the key `make serve` uses."""
+    return Path(env.get("SECRET_KEY_FILE") or Path(instance_path) / "secret_key")
+
+
+def secret_key_from_file(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
+    if env.get("SECRET_KEY"):
+        return {}
+    path = secret_key_file(env, instance_path)
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return {"SECRET_KEY_FILE": str(path)}  # named in check()'s message
+    return {"SECRET_KEY": key, "SECRET_KEY_FILE": str(path)} if key else {"SECRET_KEY_FILE": str(path)}
 
 
 def normalise_database_url(url: str) -> str:
@@ -105,9 +125,11 @@ def check(config: Mapping[str, Any]) -> None:
     if not config.get("SECRET_KEY"):
         if config.get("DEBUG") or config.get("TESTING"):
             return
+        where = config.get("SECRET_KEY_FILE") or "instance/secret_key"
         raise ConfigError(
-            "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
-            "(for example: export SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))'))."
+            f"SECRET_KEY is not set and {where} does not exist. Set the SECRET_KEY environment variable "
+            "(for example: export SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')), "
+            "or run `make instance/secret_key` once (as `make serve` does) to keep one in that file."
         )
 
 

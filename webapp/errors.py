@@ -39,6 +39,7 @@ MESSAGES = {
         "host_required": _l("Please log in as an organizer, or send the host token."),
         "username_taken": _l("This username is taken. Please choose another."),
         "bad_login": _l("Wrong username or password."),
+        "registration_closed": _l("This site does not take new organizer accounts. Ask the people who run it for one."),
     },
     # live and self-paced sessions (webapp/classroom)
     "classroom": {

@@ -16,6 +16,9 @@ from .types import UTCDateTime, utcnow
 
 __all__ = ["Answer", "Event", "LateAnswer", "LiveSession", "Organizer", "Phase", "Player", "QuizStep", "UTCDateTime", "utcnow"]
 
+DISPLAY_NAME_MAX = 40
+ORGANIZATION_MAX = 80
+
 
 class Organizer(db.Model):
     """A teacher or community worker who hosts live sessions and outreach events."""
@@ -24,6 +27,9 @@ class Organizer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(40), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    # Shown on certificates instead of the login handle; both optional, as typed, always escaped on output.
+    display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_MAX), default="", server_default="")
+    organization: Mapped[str] = mapped_column(String(ORGANIZATION_MAX), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

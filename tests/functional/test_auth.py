@@ -27,7 +27,7 @@ def test_register_logs_in_and_lists_sessions(client, app):
     page = client.get("/auth/register?lang=en").get_data(as_text=True)
     assert 'name="username"' in page and 'name="password"' in page
     response = client.post("/auth/register", data={"username": "Ms Li", "password": "long enough"})
-    assert response.status_code == 303 and response.headers["Location"] == "/classroom/"
+    assert response.status_code == 303 and response.headers["Location"] == "/organizers/dashboard"
     assert "My live sessions" in client.get("/classroom/?lang=en").get_data(as_text=True)
     with app.app_context():
         stored = db.session.scalar(select(Organizer).where(Organizer.username == "Ms Li"))
@@ -50,7 +50,7 @@ def test_register_needs_a_long_enough_password(client):
 
 def test_login_and_logout(client, organizer):
     response = login(client)
-    assert response.status_code == 303 and response.headers["Location"] == "/classroom/"
+    assert response.status_code == 303 and response.headers["Location"] == "/organizers/dashboard"
     assert client.get("/classroom/").status_code == 200
     assert client.get("/auth/logout").status_code == 405  # logging out changes state: POST only
     response = client.post("/auth/logout")
@@ -61,7 +61,7 @@ def test_login_and_logout(client, organizer):
 def test_login_follows_only_local_next(client, organizer):
     assert login(client, query_string={"next": "/classroom/new"}).headers["Location"] == "/classroom/new"
     client.post("/auth/logout")
-    assert login(client, query_string={"next": "https://evil.example/"}).headers["Location"] == "/classroom/"
+    assert login(client, query_string={"next": "https://evil.example/"}).headers["Location"] == "/organizers/dashboard"
 
 
 def test_wrong_password_and_unknown_user(client, organizer):

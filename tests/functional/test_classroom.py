@@ -132,8 +132,8 @@ def test_a_whole_game_through_the_json_api(app, client, organizer, phones):
     assert [(r["nickname"], r["points"]) for r in final["leaderboard"]] == [("Ann", 3000), ("Bo", 1000), ("Chen", 0)]
     assert error_code(advance(phones, code, host)) == "finished"
 
-    rows = list(csv.reader(io.StringIO(client.get(f"{API}/{code}/results.csv").get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0] == ["rank", "nickname", "points", "right", "questions", "q1", "q2", "q3"]
+    rows = list(csv.reader(io.StringIO(client.get(f"{API}/{code}/results.csv?lang=en").get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0] == ["Rank", "Nickname", "Points", "Right answers", "Questions", "Q1", "Q2", "Q3"]
     assert rows[1] == ["1", "Ann", "3000", "3", "3", "1000", "1000", "1000"]
     assert rows[2] == ["2", "Bo", "1000", "1", "3", "1000", "0", "0"]
     assert rows[3] == ["3", "Chen", "0", "0", "3", "", "", ""]
@@ -211,7 +211,9 @@ def test_a_whole_game_through_the_pages(app, client, organizer):
     assert "Ann" in results and "&lt;b&gt;Bo&lt;/b&gt;" in results
     assert results.count("/scams/") == 2 and "50% right" in results  # a link to each question's scam type
     certificates = client.get(f"/classroom/{code}/certificates?lang=en").get_data(as_text=True)
-    assert certificates.count('class="certificate"') == 2
+    assert certificates.count('class="certificate"') == 1  # Ann 2 of 2; Bo 0 of 2 is under the 60 % pass mark
+    everyone = client.get(f"/classroom/{code}/certificates?lang=en&pass=0").get_data(as_text=True)
+    assert everyone.count('class="certificate"') == 2
     sessions = client.get("/classroom/?lang=en").get_data(as_text=True)
     assert code in sessions and "Finished" in sessions
 

@@ -563,22 +563,27 @@ def test_report_numbers_come_from_the_recorded_participations(db_app):
     links = re.findall(r'<ol class="missed-types">(.*?)</ol>', page, re.S)[0]
     assert re.findall(r'href="/scams/([^"]+)"', links) == [slug for slug, _w, _a in expected_missed]
 
-    response = client.get(f"/outreach/events/{event_id}/report.csv")
+    response = client.get(f"/outreach/events/{event_id}/report.csv?lang=en")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     metrics = dict(row for row in rows[: rows.index([])] if len(row) == 2)
-    assert metrics["people_reached"] == "4" and metrics["online"] == "2" and metrics["paper"] == "2"
-    assert metrics["quizzes_finished"] == "2" and metrics["average_score"] == "9.0" and metrics["questions"] == "10"
-    assert metrics["place"] == "阳光社区 <活动室>" and metrics["kind"] == "community" and metrics["date"] == "2025-03-15"
-    start = rows.index(["question", "scam_type", "prompt", "answered", "right", "share_right"])
+    assert metrics["People reached"] == "4" and metrics["Online"] == "2" and metrics["On paper"] == "2"
+    assert metrics["Quizzes finished"] == "2" and metrics["Average score"] == "9.0" and metrics["Questions"] == "10"
+    assert metrics["Place"] == "阳光社区 <活动室>" and metrics["Kind of event"] == "In communities"
+    assert metrics["Date"] == "2025-03-15"
+    start = rows.index(["Question no.", "Scam type", "Question text", "Answered", "Right", "Right (%)"])
     lines = rows[start + 1: start + 11]
     assert [(int(r[3]), int(r[4])) for r in lines] == per_question
-    assert [r[1] for r in lines] == [q.slug for q in questions]
+    with app.app_context():
+        types = get_catalog().types
+    assert [r[1] for r in lines] == [types[q.slug].name.en for q in questions]  # names, never slugs
     assert lines[0][5] == str(round(100 * per_question[0][1] / per_question[0][0]))
-    start = rows.index(["most_missed_scam_type", "name", "answered", "wrong", "share_wrong"])
-    assert [(r[0], int(r[3]), int(r[2])) for r in rows[start + 1:]] == expected_missed
+    start = rows.index(["Scam type people got wrong most", "Answered", "Wrong", "Wrong (%)"])
+    assert [(r[0], int(r[2]), int(r[1])) for r in rows[start + 1:]] == [
+        (types[slug].name.en, wrong, answered) for slug, wrong, answered in expected_missed
+    ]
 
     listing = client.get("/outreach/?lang=en").get_data(as_text=True)
     assert f"/outreach/events/{event_id}" in listing and 'data-count="players">4<' in listing

@@ -68,7 +68,7 @@ def test_a_logged_in_organizer_never_gets_the_anonymous_page(client, app):
         factories.organizer()
     assert client.post("/auth/login", data={"username": "teacher", "password": "pw"}).status_code == 303
     mine = client.get(SCAM).text
-    assert "/outreach/" in mine and "/outreach/" not in anonymous
+    assert "/organizers/dashboard" in mine and "/organizers/dashboard" not in anonymous
 
 
 def test_pages_with_a_csrf_token_are_never_shared(app):

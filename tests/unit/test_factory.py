@@ -37,7 +37,8 @@ def test_default_database_is_sqlite_in_instance():
 def test_wsgi_without_secret_key_explains_itself():
     result = subprocess.run(
         [sys.executable, "-c", "import wsgi"], capture_output=True, text=True, cwd=ROOT, timeout=120,
-        env={"PATH": "/usr/bin:/bin"},
+        env={"PATH": "/usr/bin:/bin", "SECRET_KEY_FILE": str(ROOT / "instance" / "no-such-key-file")},
     )
     assert result.returncode == 1
     assert "SECRET_KEY is not set" in result.stderr and "Traceback" not in result.stderr
+    assert "no-such-key-file does not exist" in result.stderr and "make instance/secret_key" in result.stderr

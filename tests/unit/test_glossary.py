@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GLOSSARY = yaml.safe_load((ROOT / "docs/glossary.yaml").read_text(encoding="utf-8"))
 TERMS = GLOSSARY["terms"]
 LANGS = ("zh-Hans", "zh-Hant", "en")
-NAV = ("ask", "scam_types", "quiz", "join_live_session", "the_law")
+NAV = ("ask", "scam_types", "quiz", "join_live_session", "the_law", "host_class_or_event")
 
 
 def po(locale: str):

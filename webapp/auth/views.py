@@ -12,10 +12,11 @@ from ..extensions import db, limiter
 from ..models import Organizer
 from ..views_common import safe_next
 from . import service
-from .forms import LoginForm, LogoutForm, RegisterForm
+from .forms import LoginForm, LogoutForm, ProfileForm, RegisterForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 SESSION_KEY = "organizer_id"
+HOME = "organizers.dashboard"  # where an organizer lands after logging in
 
 
 def current_organizer_id() -> int | None:
@@ -43,18 +44,44 @@ def log_in(organizer: Organizer) -> None:
     session[SESSION_KEY] = organizer.id
 
 
+def registration_open() -> bool:
+    """REGISTRATION_OPEN=0 closes /auth/register; `flask organizer create` still makes accounts."""
+    return bool(current_app.config["REGISTRATION_OPEN"])
+
+
+@bp.app_context_processor
+def auth_globals() -> dict:
+    return {"registration_open": registration_open}
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register():
+    if not registration_open():
+        return render_template("auth/register.html", form=None, closed=message("auth", "registration_closed")), 403
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            organizer = service.create_organizer(form.username.data, form.password.data)
+            organizer = service.create_organizer(
+                form.username.data, form.password.data, form.display_name.data, form.organization.data,
+            )
         except service.UsernameTaken:
             form.username.errors.append(message("auth", "username_taken"))
         else:
             log_in(organizer)
-            return redirect(url_for("classroom.index"), 303)
+            return redirect(url_for(HOME), 303)
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    organizer = db.session.get(Organizer, current_organizer_id())
+    form = ProfileForm(obj=organizer)
+    if form.validate_on_submit():
+        service.update_profile(organizer, form.display_name.data, form.organization.data)
+        flash(_("Saved. Certificates now show these details."))
+        return redirect(url_for("auth.profile"), 303)
+    return render_template("auth/profile.html", form=form, organizer=organizer), 400 if form.errors else 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -66,7 +93,7 @@ def login():
         organizer = service.authenticate(form.username.data, form.password.data)
         if organizer is not None:
             log_in(organizer)
-            return redirect(safe_next(request.args.get("next"), url_for("classroom.index")), 303)
+            return redirect(safe_next(request.args.get("next"), url_for(HOME)), 303)
         error = message("auth", "bad_login")
     status = 401 if error else (400 if form.errors else 200)
     return render_template("auth/login.html", form=form, error=error), status

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, Response, jsonify, request
 
 from ..api_common import bearer_token, check_csrf, json_body, require_organizer
@@ -14,7 +11,9 @@ from ..errors import DomainError, message
 from ..extensions import csrf
 from ..i18n import current_tag
 from ..models import LiveSession
-from . import codes, live as live_rules, modes, results, sessions
+from .. import exports
+from . import live as live_rules
+from . import modes, results, sessions, tables
 from .players import join_limit
 from .sessions import refused
 
@@ -135,29 +134,16 @@ def advance(code: str):
 
 @api.get("/<code>/results.csv")
 def results_csv(code: str):
+    return results_download(code, "csv")
+
+
+@api.get("/<code>/results.xlsx")
+def results_xlsx(code: str):
+    return results_download(code, "xlsx")
+
+
+def results_download(code: str, kind: str):
+    """The results as a spreadsheet, headers in the request's language (`?lang=` from the results page)."""
     live = sessions.get_session(code)
     require_host(live, cookie_needs_csrf=False)  # a GET changes nothing
-    return Response(
-        results_csv_text(live), mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="fangzha-session-{live.code}.csv"',
-            "Cache-Control": "no-store, private",
-        },
-    )
-
-
-def results_csv_text(live: LiveSession) -> str:
-    """One row per player: rank, nickname, points, right answers, then the points of each question."""
-    answers = results.player_points(live)
-    total = len(live.question_ids)
-    out = io.StringIO()
-    out.write("\ufeff")  # so spreadsheet programs read the Chinese nicknames as UTF-8
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["rank", "nickname", "points", "right", "questions", *[f"q{i + 1}" for i in range(total)]])
-    for standing in results.leaderboard(live):
-        mine = answers.get(standing.player_id, {})
-        writer.writerow([
-            standing.rank, codes.csv_safe(standing.nickname), standing.points, standing.right, total,
-            *[mine[i].points if i in mine else "" for i in range(total)],
-        ])
-    return out.getvalue()
+    return exports.download(tables.results_rows(live), f"fangzha-session-{live.code}", kind, tables.results_title())

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from ..catalog import Question, Quiz, get_catalog
 from ..errors import DomainError
 from ..extensions import db
-from ..models import LiveSession, Organizer, Phase, Player, utcnow
+from ..models import LiveSession, Phase, Player, utcnow
 from ..quiz.draw import draw as spread_draw
 from . import codes, queries
 
@@ -137,11 +137,6 @@ def current_question(live: LiveSession) -> Question | None:
     if live.phase not in (Phase.QUESTION, Phase.REVEAL) or live.question_index is None:
         return None
     return questions_of(live)[live.question_index]
-
-
-def organizer_name(organizer_id: int) -> str:
-    organizer = db.session.get(Organizer, organizer_id)
-    return organizer.username if organizer else ""
 
 
 # -- hosts and players ---------------------------------------------------------------------------

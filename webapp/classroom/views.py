@@ -16,6 +16,7 @@ from ..i18n import current_tag
 from ..models import LiveSession, Phase
 from ..views_common import form_page, quiz_form
 from . import live as live_rules
+from . import certificates as awards
 from . import modes, players, present, qr, queries, results, sessions
 from .forms import AdvanceForm, AnswerForm, JoinForm, NewSessionForm, RemovePlayerForm
 from .players import bad_code_page, current_player, gone_page, join_limit, set_player_cookie
@@ -133,10 +134,15 @@ def results_page(code: str):
 @bp.get("/classroom/<code>/certificates")
 @login_required
 def certificates(code: str):
+    """Certificates for the players at or above the pass mark (`?pass=`, percent right; 60 unless set)."""
     live = hosted_session(code)
+    standings, total = results.leaderboard(live), len(live.question_ids)
+    mark = awards.pass_mark(request.args.get("pass"))
+    name, organization = awards.signed_by(live.organizer_id)
     return render_template(
-        "classroom/certificates.html", live=live, quiz=sessions.quiz_of(live), standings=results.leaderboard(live),
-        total=len(live.question_ids), organizer=sessions.organizer_name(live.organizer_id),
+        "classroom/certificates.html", live=live, quiz=sessions.quiz_of(live), standings=standings,
+        winners=awards.passed(standings, total, mark), pass_mark=mark, total=total,
+        organizer_name=name, organization=organization,
     )
 
 

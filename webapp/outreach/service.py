@@ -3,8 +3,6 @@ Plain values in, model rows and dataclasses out; no request, no g."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -185,41 +183,6 @@ def report(event: Event) -> Report:
     ]
     missed.sort(key=lambda m: (-m.wrong, -m.share_wrong, m.slug))
     return Report(event, pace_summaries([live])[live.id], lines, missed[:MISSED_TYPES])
-
-
-def report_csv(rep: Report, tag: str) -> str:
-    """The report as CSV: the totals, then a row per question, then the most-missed scam types."""
-    event, summary = rep.event, rep.summary
-    out = io.StringIO()
-    out.write("\ufeff")  # so spreadsheet programs read the Chinese as UTF-8
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([
-        ["metric", "value"],
-        ["kind", event.kind],
-        ["place", codes.csv_safe(event.place)],
-        ["date", event.date.isoformat()],
-        ["audience", codes.csv_safe(event.audience)],
-        ["quiz", event.quiz_id],
-        ["code", event.live_session.code],
-        ["people_reached", summary.people],
-        ["online", summary.online],
-        ["paper", summary.paper],
-        ["quizzes_finished", summary.finished],
-        ["average_score", "" if summary.average is None else f"{summary.average:.1f}"],
-        ["questions", summary.total],
-        [],
-        ["question", "scam_type", "prompt", "answered", "right", "share_right"],
-    ])
-    for line in rep.questions:
-        writer.writerow([
-            line.index + 1, line.question.slug, line.question.prompt.get(tag), line.answered, line.right,
-            "" if line.share_right is None else line.share_right,
-        ])
-    writer.writerows([[], ["most_missed_scam_type", "name", "answered", "wrong", "share_wrong"]])
-    for missed in rep.missed:
-        writer.writerow([missed.slug, missed.name.get(tag) if missed.name else missed.slug, missed.answered,
-                         missed.wrong, missed.share_wrong])
-    return out.getvalue()
 
 
 def paper_sheets(event: Event) -> list[tuple[Player, int, int]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -14,7 +14,8 @@ from ..errors import DomainError
 from ..i18n import current_tag
 from ..models import Event
 from ..views_common import form_page, quiz_form
-from . import printing, service
+from .. import exports
+from . import printing, service, tables
 from .forms import EventForm, kind_label, marks_of, paper_form
 
 bp = Blueprint("outreach", __name__, url_prefix="/outreach")
@@ -148,11 +149,17 @@ def report(event_id: int):
 @bp.get("/events/<int:event_id>/report.csv")
 @login_required
 def report_csv(event_id: int):
+    return report_download(event_id, "csv")
+
+
+@bp.get("/events/<int:event_id>/report.xlsx")
+@login_required
+def report_xlsx(event_id: int):
+    return report_download(event_id, "xlsx")
+
+
+def report_download(event_id: int, kind: str):
+    """The report as a spreadsheet, headers and values in the request's language (`?lang=` from the page)."""
     event = owned(event_id)
-    return Response(
-        service.report_csv(service.report(event), current_tag()), mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="fangzha-event-{event.id}.csv"',
-            "Cache-Control": "no-store, private",
-        },
-    )
+    rows = tables.report_rows(service.report(event), service.quiz_of(event), current_tag())
+    return exports.download(rows, f"fangzha-event-{event.id}", kind, _("Report"))
