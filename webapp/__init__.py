@@ -41,6 +41,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     ratelimits.init_app(app)  # raises ConfigError when the Redis it names cannot be used
     babel.init_app(app, locale_selector=i18n.select_locale)
+    app.request_class = i18n.CachingRequest
     compress.init_app(app)
 
     from . import models  # noqa: F401  (tables known to SQLAlchemy and Alembic)

@@ -10,8 +10,8 @@ WAIT = 15_000
 
 
 def started_session(app) -> tuple[str, str]:
-    with app.app_context():
-        organizer = factories.organizer()
+    with app.app_context():  # the live server is shared by the whole session: a name of our own
+        organizer = factories.organizer("answer-teacher", "answer-password")
         live, host_token = classroom.create_session(
             organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], time_limit=60, count=2,
         )
@@ -48,6 +48,7 @@ def test_an_answer_goes_without_a_page_load_and_falls_back_to_the_form(live_app,
     loads = []
     ann.on("load", lambda: loads.append(ann.url))
     ann.locator(".answer-button").first.wait_for(timeout=WAIT)
+    ann.wait_for_load_state("load")  # the reload that brought the question has finished
     loads.clear()
     tap_first_choice(ann)
     ann.get_by_role("heading", name="Answer sent!").wait_for(timeout=WAIT)

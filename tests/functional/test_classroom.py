@@ -232,6 +232,44 @@ def test_most_missed_questions_come_first(app, client, organizer, phones):
         assert [(r.index, r.share_right) for r in ordered] == [(1, 0), (2, 50), (0, 100)]
 
 
+def test_ties_share_a_rank(app, client, organizer, phones):
+    """Equal points and equal right answers: the same rank, standard competition style (1, 1, 3, 4, 4),
+    in the state's leaderboard, the CSV and the podium; tied 0-point players too, and they stay off it."""
+    code, host = create(client, scoring="accuracy", questions=2)
+    names = ("Ann", "Bo", "Chen", "Dan", "Eve")
+    tokens = {name: join(phones, code, name) for name in names}
+    qs = questions(app, code)
+    advance(phones, code, host)
+    rights = {"Ann": 2, "Bo": 2, "Chen": 1, "Dan": 0, "Eve": 0}
+    for index, question in enumerate(qs):
+        for name in names:
+            if name != "Eve":  # Eve never answers; Dan always answers wrong: both end on 0
+                answer(phones, code, tokens[name], index, right(question) if index < rights[name] else wrong(question))
+        assert advance(phones, code, host).get_json()["phase"] == "reveal"  # Eve has not answered
+        advance(phones, code, host)
+    final = state(phones, code)
+    assert [(r["rank"], r["points"]) for r in final["leaderboard"]] == [(1, 2000), (1, 2000), (3, 1000), (4, 0), (4, 0)]
+    assert {r["nickname"] for r in final["leaderboard"][:2]} == {"Ann", "Bo"}
+    assert {r["nickname"] for r in final["leaderboard"][3:]} == {"Dan", "Eve"}
+
+    rows = list(csv.reader(io.StringIO(client.get(f"{API}/{code}/results.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    assert [(row[0], row[2], row[3]) for row in rows[1:]] == [
+        ("1", "2000", "2"), ("1", "2000", "2"), ("3", "1000", "1"), ("4", "0", "0"), ("4", "0", "0"),
+    ]
+    with app.app_context():
+        live = sessions.get_session(code)
+        assert [(s.rank, s.nickname) for s in results.podium(live)] == [(s.rank, s.nickname) for s in results.leaderboard(live)[:3]]
+        assert [s.rank for s in results.podium(live)] == [1, 1, 3]
+    host_page = client.get(f"/classroom/{code}/host?lang=en").get_data(as_text=True)
+    assert host_page.count('class="podium-place place-1"') == 2 and host_page.count("place-3") == 1
+    assert "place-2" not in host_page and "place-4" not in host_page
+
+
+def test_equal_points_with_different_right_answers_are_not_a_tie():
+    rows = [(1, "A", 1000, 2), (2, "B", 1000, 1), (3, "C", 1000, 1), (4, "D", 0, 0)]
+    assert [(s.nickname, s.rank) for s in results.ranked(rows)] == [("A", 1), ("B", 2), ("C", 2), ("D", 4)]
+
+
 # -- refusals ------------------------------------------------------------------------------------
 
 

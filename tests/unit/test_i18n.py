@@ -30,3 +30,29 @@ def test_garbled_falls_back_to_default():
 
 def test_tags():
     assert to_tag("zh_Hans") == "zh-Hans"
+
+
+def test_wtforms_messages_are_read_once_per_locale_and_still_translated(app):
+    """Flask-WTF would read WTForms' catalogue from disk for every request with a form; the app's request
+    class hands it the per-process copy (webapp/i18n.py CachingRequest), in the request's language."""
+    from flask import request
+    from flask_wtf import FlaskForm
+    from wtforms import StringField
+    from wtforms.validators import DataRequired
+
+    from webapp.i18n import wtforms_messages
+
+    class Needs(FlaskForm):
+        class Meta:
+            csrf = False
+
+        name = StringField(validators=[DataRequired()])
+
+    seen = []
+    for lang in ("zh-Hans", "zh-Hans", "en"):
+        with app.test_request_context(f"/?lang={lang}"):
+            seen.append(request.wtforms_translations)
+            form = Needs()
+            form.validate()
+            assert form.name.errors == (["该字段是必填字段。"] if lang == "zh-Hans" else ["This field is required."])
+    assert seen[0] is seen[1] is wtforms_messages("zh_Hans") and seen[2] is not seen[0]

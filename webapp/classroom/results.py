@@ -89,20 +89,43 @@ _states = VersionCache(256)
 
 
 def leaderboard(live: LiveSession, limit: int | None = None) -> list[Standing]:
-    """SUM(points) per player, highest first; ties go to whoever last scored earliest."""
+    """SUM(points) per player, highest first, then the most right answers.
+
+    Equal points and equal right answers share a rank, standard competition style (1, 1, 3): two
+    players on 0 points are both last, not 5th and 6th. Within a rank the list still has one order
+    (whoever last scored earliest first) so that pages and the CSV agree."""
     total = func.coalesce(func.sum(Answer.points), 0)
+    rights = queries.right_count()
     last_scoring = func.max(case((Answer.points > 0, Answer.answered_at), else_=None))
     stmt = (
-        select(Player.id, Player.nickname, total, queries.right_count())
+        select(Player.id, Player.nickname, total, rights)
         .outerjoin(Answer, Answer.player_id == Player.id)
         .where(queries.active_players(live.id))
         .group_by(Player.id, Player.nickname)
-        .order_by(total.desc(), last_scoring.asc(), Player.id.asc())
+        .order_by(total.desc(), rights.desc(), last_scoring.asc(), Player.id.asc())
     )
     if limit:
         stmt = stmt.limit(limit)
-    return [Standing(rank, pid, nickname, int(points), int(rights))
-            for rank, (pid, nickname, points, rights) in enumerate(db.session.execute(stmt), start=1)]
+    return ranked(db.session.execute(stmt))
+
+
+def ranked(rows) -> list[Standing]:
+    """(player id, nickname, points, right) rows, best first → standings; ties share the rank."""
+    out: list[Standing] = []
+    for place, (pid, nickname, points, rights) in enumerate(rows, start=1):
+        points, rights = int(points), int(rights)
+        tied = out and (out[-1].points, out[-1].right) == (points, rights)
+        out.append(Standing(out[-1].rank if tied else place, pid, nickname, points, rights))
+    return out
+
+
+def top_places(standings: list[Standing], size: int = 6) -> list[Standing]:
+    """Everyone ranked 1st to 3rd who scored (ties can make that more than three people), at most `size`."""
+    return [s for s in standings if s.rank <= 3 and s.points > 0][:size]
+
+
+def podium(live: LiveSession) -> list[Standing]:
+    return top_places(ranking(live))
 
 
 def ranking(live: LiveSession) -> list[Standing]:

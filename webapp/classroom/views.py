@@ -18,7 +18,7 @@ from ..models import LiveSession, Phase
 from ..views_common import form_page, quiz_form
 from . import live as live_rules
 from . import certificates as awards
-from . import modes, players, qr, queries, results, sessions
+from . import modes, players, present, qr, queries, results, sessions
 from .forms import AdvanceForm, AnswerForm, JoinForm, NewSessionForm, RemovePlayerForm
 from .players import bad_code_page, current_player, gone_page, join_limit, set_player_cookie
 
@@ -69,16 +69,21 @@ def host(code: str):
     return render_template("classroom/host.html", **host_context(live))
 
 
+LOBBY_SIZE = 16  # nicknames on the lobby screen (the newest); the rest are "+N more"
+BOARD_SIZE = 7  # leaderboard rows beside the reveal and the podium
+
+
 def host_context(live: LiveSession) -> dict:
     question = sessions.current_question(live)
     standings = results.leaderboard(live) if live.phase in (Phase.REVEAL, Phase.FINISHED) else []
     return {
         "live": live, "quiz": sessions.quiz_of(live), "question": question, "join_url": join_url(live),
         "players": queries.players_of(live), "answers": queries.answer_count(live) if question else 0,
-        "counts": results.current_counts(live),
+        "counts": results.current_counts(live), "fit": present.fit_class(question, current_tag()),
         "late": queries.late_counts(live).get(live.question_index, 0) if live.phase == Phase.REVEAL else 0,
-        "standings": standings, "state": results.public_state(live, current_tag()), "poll_view": None,
-        "poll_etag": live_rules.poll_etag(live.version, current_tag(), live_rules.state_tag(live, None)),
+        "standings": standings, "podium": results.top_places(standings), "state": results.public_state(live, current_tag()),
+        "poll_view": None, "poll_etag": live_rules.poll_etag(live.version, current_tag(), live_rules.state_tag(live, None)),
+        "lobby_size": LOBBY_SIZE, "board_size": BOARD_SIZE,
         "advance_form": AdvanceForm(expected=f"{live.phase}:{live.question_index}"), "remove_form": RemovePlayerForm(),
     }
 
@@ -191,7 +196,7 @@ def play_context(live: LiveSession, player) -> dict:
         "answer": queries.answer_of(player, live.question_index) if question else None,
         "late": live.phase == Phase.REVEAL and queries.came_late(player, live.question_index),
         "standing": results.standing_of(live, player) if live.phase != Phase.LOBBY else None,
-        "podium": results.leaderboard(live, 3) if live.phase == Phase.FINISHED else [],
+        "podium": results.podium(live) if live.phase == Phase.FINISHED else [],
         "state": results.public_state(live, current_tag()), "form": AnswerForm(question=live.question_index),
         "poll_view": "phone", "poll_etag": live_rules.poll_etag(live.version, current_tag(), ""),
     }

@@ -80,12 +80,103 @@
       if (box) box.classList.toggle("urgent", left <= 5);
       if (left <= 0) {
         window.clearInterval(tick);
+        onTimeUp();
         // the server turns the question into its reveal once the deadline has passed; spread a hall's phones
         // over a second rather than all asking in the same instant
         schedule(300 + Math.floor(Math.random() * 1000));
       }
     }, 250);
   }
+
+  // -- presentation mode (the host screen) -----------------------------------------------------------
+
+  // Size the question's text to the screen it is shown on: as big as fits (without JavaScript the page's
+  // fit-N class, the server's guess from the text's length, decides).
+  var stage = root.querySelector("[data-fit]");
+  function fitStage() {
+    if (!stage || !stage.querySelector(".live-prompt")) return;
+    var style = stage.style;
+    var fit = 1;
+    var prompt = 1;
+    style.setProperty("--fit", "1");  // start from full size: the class is only a guess
+    style.removeProperty("--fit-prompt");
+    var text = stage.querySelector(".reveal-main") || stage;  // at a reveal the leaderboard has its own size
+    var tooTall = function () { return text.scrollHeight > stage.clientHeight; };
+    while (tooTall() && fit > 0.42) { fit -= 0.04; style.setProperty("--fit", fit.toFixed(2)); }
+    while (tooTall() && prompt > 0.6) { prompt -= 0.05; style.setProperty("--fit-prompt", prompt.toFixed(2)); }
+  }
+  if (stage) {
+    fitStage();
+    // again whenever the stage's room changes: a window resize, or the bottom bar growing a line as the
+    // countdown and the answer count change
+    var lastHeight = stage.clientHeight;
+    var refit = function () { if (stage.clientHeight !== lastHeight) { lastHeight = stage.clientHeight; fitStage(); } };
+    if (window.ResizeObserver) new ResizeObserver(refit).observe(stage);
+    window.addEventListener("resize", fitStage);
+  }
+
+  // Space, → and PageDown (what presentation clickers send) press the start / reveal / next button.
+  var advance = root.querySelector("form[data-advance]");
+  if (advance) {
+    document.addEventListener("keydown", function (event) {
+      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      var key = event.key;
+      if (key !== " " && key !== "ArrowRight" && key !== "PageDown") return;
+      var target = event.target;
+      var tag = target && target.tagName;
+      if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable)) return;
+      if (key === " " && (tag === "BUTTON" || tag === "A")) return; // space presses the focused control itself
+      var button = advance.querySelector("button[type=submit]");
+      if (!button || button.disabled || advance.getAttribute("aria-busy")) return;
+      event.preventDefault();
+      if (advance.requestSubmit) advance.requestSubmit(button); else button.click();
+    });
+  }
+
+  // An optional beep at a question's start and when time is up: off until the host turns it on (the
+  // choice is kept in this browser). WebAudio makes the tone; no sound file is loaded.
+  var SOUND_KEY = "fangzha.sound";
+  var soundButton = root.querySelector("[data-sound-toggle]");
+  var audio = null;
+  function soundOn() {
+    try { return window.localStorage.getItem(SOUND_KEY) === "on"; } catch (e) { return false; }
+  }
+  function beep(frequency, seconds) {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context || !soundOn()) return;
+    try {
+      audio = audio || new Context();
+      if (audio.state === "suspended") audio.resume();
+      var osc = audio.createOscillator();
+      var gain = audio.createGain();
+      var t = audio.currentTime;
+      osc.frequency.value = frequency;
+      gain.gain.setValueAtTime(0.0001, t);
+      gain.gain.exponentialRampToValueAtTime(0.3, t + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t + seconds);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(t);
+      osc.stop(t + seconds + 0.05);
+    } catch (e) { /* no sound: the game goes on */ }
+  }
+  if (soundButton) {
+    soundButton.hidden = false;
+    var showSound = function () { soundButton.setAttribute("aria-pressed", soundOn() ? "true" : "false"); };
+    showSound();
+    soundButton.addEventListener("click", function () {
+      try { window.localStorage.setItem(SOUND_KEY, soundOn() ? "off" : "on"); } catch (e) { /* private mode */ }
+      showSound();
+      if (soundOn()) beep(880, 0.15);
+    });
+    if (phase === "question") {
+      // once per question, not again when the page reloads for another reason
+      var seen = "fangzha.beeped." + url;
+      var already = null;
+      try { already = window.sessionStorage.getItem(seen); window.sessionStorage.setItem(seen, index); } catch (e) { /* ignore */ }
+      if (already !== index) beep(660, 0.25);
+    }
+  }
+  var onTimeUp = function () { if (soundButton && phase === "question") beep(330, 0.6); };
 
   // A player's answer goes with fetch: the page shows "sent" itself instead of loading a whole new page
   // (the server's JSON reply). Anything unexpected falls back to the real form POST.
