@@ -88,3 +88,40 @@ def test_my_quizzes_and_the_import_page_on_a_phone(compose_server, page):
     assert_no_serious_axe_violations(page)
     screenshot(page, "compose-import-error-390")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_the_projector_marks_the_organizers_question(compose_server, context_factory):
+    """An own question on the presentation-mode host screen at 1366×768: the mark is on screen with it."""
+    from webapp.catalog import get_catalog
+    from webapp.classroom import live as live_rules
+    from webapp.compose import service
+    from webapp.models import Organizer
+    from webapp.extensions import db
+
+    app, base = compose_server
+    with app.app_context():
+        organizer = db.session.query(Organizer).filter_by(username="composer").one()
+        row = service.create(organizer.id, get_catalog(), "Projector test", "general", {"types": [], "count": 0}, [
+            {"kind": "single", "prompt": {"en": "Our village case: a 'nephew' calls from a new number. First?"},
+             "choices": {"en": ["Send the money", "Call his old number", "Ask his parents", "Wait"]},
+             "answer": 1, "explanation": {"en": "Check on a number you already know."}}])
+        live, _token = live_rules.create_session(organizer.id, service.to_quiz(row, get_catalog()), "speed", None)
+        code = live.code
+    host = context_factory(viewport={"width": 1366, "height": 768}, is_mobile=False, has_touch=False,
+                           device_scale_factor=1).new_page()
+    log_in(host, base, "composer", "correct horse")
+    phone = context_factory().new_page()
+    phone.goto(base + f"/join?code={code}&lang=en")
+    phone.get_by_label("Your nickname").fill("Ann")
+    phone.locator("form button[type=submit]").click()
+    host.goto(base + f"/classroom/{code}/host?lang=en")
+    host.locator("form[action$='/advance'] button[type=submit]").first.click()
+    mark = host.locator(".live-prompt .own-mark")
+    mark.wait_for()
+    assert mark.inner_text() == "Written by the organizer"
+    box = mark.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 768 and box["x"] + box["width"] <= 1366
+    screenshot(host, "compose-host-own-question-1366")
+    phone.reload()
+    phone.locator(".own-mark").first.wait_for()
+    screenshot(phone, "compose-phone-own-question-390")
