@@ -107,7 +107,7 @@ test: system-test-deps install-test compile-translations static
 	else eval "$$(scripts/pg_test.sh start)"; trap 'scripts/pg_test.sh stop "$$PG_TEST_DIR"' EXIT; fi; \
 	FANGZHA_REQUIRE_PG=1 FANGZHA_REQUIRE_SERVERS=1 $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
-bench: install-test compile-translations static
+bench: install-test system-test-deps compile-translations static  # PostgreSQL for the classroom benchmark
 	$(BIN)/python -m bench
 
 clean:
