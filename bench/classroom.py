@@ -168,6 +168,9 @@ def main(argv=None) -> dict:
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--retry-share", type=float, default=0.10)
     parser.add_argument("--no-js-share", type=float, default=0.10)
+    parser.add_argument("--form-answers", action="store_true",
+                        help="phones with JavaScript answer with the plain form POST → 303 → page, as classroom.js did "
+                             "before it sent answers with fetch (to measure older versions)")
     args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="fangzha-bench-"))
@@ -222,7 +225,10 @@ def _run(args, url: str, setup, load_before) -> dict:
     from sqlalchemy import func, select
 
     from webapp.extensions import db
-    from webapp.models import Answer, LateAnswer, Player
+    from webapp import models
+    from webapp.models import Answer, Player
+
+    LateAnswer = getattr(models, "LateAnswer", None)  # noqa: N806  (absent in versions before late answers)
 
     server_log: list[str] = []
     with gunicorn(DATABASE_URL=url, stderr_lines=server_log) as port:
@@ -230,6 +236,7 @@ def _run(args, url: str, setup, load_before) -> dict:
         nicknames = [f"p{i:04d}" for i in range(args.players)]
         budget = 60 + args.questions * (args.time_limit + 8)
         options = {"retry_share": args.retry_share, "no_js_share": args.no_js_share, "time_limit": args.time_limit,
+                   "form_answers": args.form_answers,
                    "join_spacing": min(0.01, 20.0 / max(1, args.players))}
         queue = multiprocessing.Queue()
         workers = [
@@ -255,8 +262,10 @@ def _run(args, url: str, setup, load_before) -> dict:
             select(Player.nickname, Answer.question_index, func.count(), func.max(Answer.points))
             .join(Answer, Answer.player_id == Player.id).group_by(Player.nickname, Answer.question_index)
         ).all()
-        late_rows = db.session.scalar(select(func.count(LateAnswer.id))) or 0
-        late_keys = set(db.session.execute(select(Player.nickname, LateAnswer.question_index).join(Player)).all())
+        late_rows, late_keys = 0, set()
+        if LateAnswer is not None:
+            late_rows = db.session.scalar(select(func.count(LateAnswer.id))) or 0
+            late_keys = set(db.session.execute(select(Player.nickname, LateAnswer.question_index).join(Player)).all())
     stored = {(nickname, index): (count, points) for nickname, index, count, points in rows}
     accepted = set(merged["accepted"])
     lost = sorted(accepted - set(stored))

@@ -105,10 +105,11 @@ class Phone:
     """One player on one phone: join with the form, then play to the end."""
 
     def __init__(self, port: int, code: str, nickname: str, *, javascript: bool, resend: bool, time_limit: int,
-                 stop: threading.Event, out: dict):
+                 stop: threading.Event, out: dict, form_answers: bool = False):
         self.browser = Browser(port, out)
         self.code, self.nickname, self.javascript, self.resend = code, nickname, javascript, resend
         self.time_limit, self.stop, self.out = time_limit, stop, out
+        self.form_answers = form_answers  # with JavaScript, still the plain form (classroom.js before fetch)
         self.rng = random.Random(nickname)
         self.page: Page | None = None
         self.answered: set[int] = set()
@@ -201,7 +202,7 @@ class Phone:
 
         outcome = None
         for _send in range(2 if self.resend else 1):  # a double tap on a bad network
-            outcome = self._retrying(fetch if self.javascript else post, (1.0, 3.0))
+            outcome = self._retrying(fetch if self.javascript and not self.form_answers else post, (1.0, 3.0))
         self.answered.add(page.index)
         if outcome in ("sent", "late", "refused"):
             self.out[{"sent": "accepted"}.get(outcome, outcome)].append((self.nickname, page.index))
@@ -260,7 +261,7 @@ def phones_process(port: int, code: str, nicknames: list[str], options: dict, se
     threads = [
         threading.Thread(target=Phone(
             port, code, name, javascript=rng.random() >= options["no_js_share"], resend=rng.random() < options["retry_share"],
-            time_limit=options["time_limit"], stop=stop, out=out,
+            time_limit=options["time_limit"], stop=stop, out=out, form_answers=options.get("form_answers", False),
         ).run, daemon=True)
         for name in nicknames
     ]
