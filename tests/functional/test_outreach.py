@@ -626,3 +626,21 @@ def test_only_the_owner_sees_an_event(app, client, organizer):
     assert client.get("/outreach/events/999/report").status_code == 404
     with app.app_context():
         assert db.session.scalar(select(func.count(Player.id))) == 0
+
+
+def test_totals_over_events_of_different_lengths_give_a_share_not_an_average_out_of_ten(app):
+    """A composed quiz may have 5 questions: 4 of 5 and 8 of 10 right are 80 %, not "6.0 / 10"."""
+    from flask import render_template
+
+    from webapp.classroom.results import PaceSummary
+    from webapp.outreach import service
+
+    five = PaceSummary(online=1, finished=1, right_finished=4, total=5, possible=5)
+    ten = PaceSummary(online=1, finished=1, right_finished=8, total=10, possible=10)
+    mixed = service.grand_total([(None, five), (None, ten)])
+    assert (mixed.total, mixed.people, mixed.share_right) == (0, 2, 80)
+    same = service.grand_total([(None, ten), (None, ten)])
+    assert (same.total, same.average) == (10, 8.0)
+    with app.test_request_context("/?lang=en"):
+        html = render_template("outreach/_totals.html", summary=mixed)
+    assert "80% right" in html and "out-of" not in html

@@ -53,7 +53,8 @@ class PaceSummary:
     paper: int = 0
     finished: int = 0
     right_finished: int = 0  # right answers of the finished players, summed
-    total: int = 0  # questions in the session
+    total: int = 0  # questions in the session; 0 in a sum over sessions of different lengths
+    possible: int = 0  # right answers the finished quizzes could have had (finished × questions, summed)
 
     @property
     def people(self) -> int:
@@ -63,6 +64,11 @@ class PaceSummary:
     def average(self) -> float | None:
         """Right answers per finished quiz, one decimal; None before anyone finished."""
         return round(self.right_finished / self.finished, 1) if self.finished else None
+
+    @property
+    def share_right(self) -> int | None:
+        """Percent of the possible right answers of the finished quizzes; None before anyone finished."""
+        return round(100 * self.right_finished / self.possible) if self.possible else None
 
 
 class VersionCache:
@@ -206,7 +212,7 @@ def pace_summaries(sessions: list[LiveSession]) -> dict[int, PaceSummary]:
         if answered >= totals[session_id]:
             c[2] += 1
             c[3] += int(rights)
-    return {sid: PaceSummary(*c, total=totals[sid]) for sid, c in counts.items()}
+    return {sid: PaceSummary(*c, total=totals[sid], possible=c[2] * totals[sid]) for sid, c in counts.items()}
 
 
 # -- what a poller of a live session sees --------------------------------------------------------

@@ -105,10 +105,13 @@ def events_of(organizer_id: int) -> list[tuple[Event, PaceSummary]]:
 
 
 def grand_total(rows: list[tuple[Event, PaceSummary]]) -> PaceSummary:
+    """The sum over events. Events of composed quizzes may have another number of questions: then there is
+    no common total, and the page gives the share of right answers instead of an average out of N."""
+    lengths = {s.total for _e, s in rows} or {QUESTIONS}
     return PaceSummary(
         online=sum(s.online for _e, s in rows), paper=sum(s.paper for _e, s in rows),
         finished=sum(s.finished for _e, s in rows), right_finished=sum(s.right_finished for _e, s in rows),
-        total=QUESTIONS,
+        total=lengths.pop() if len(lengths) == 1 else 0, possible=sum(s.possible for _e, s in rows),
     )
 
 
