@@ -45,7 +45,6 @@ MESSAGES = {
     "classroom": {
         "bad_code": _l("No open session has this code. Check the six digits on the screen."),
         "finished": _l("This session has ended."),
-        "not_lobby": _l("This session has already started; new players can't join now."),
         "bad_nickname": _l("Please choose a nickname of 1 to 20 characters."),
         "nickname_taken": _l("Someone in this session already uses that nickname. Please choose another."),
         "no_token": _l("Please join the session first."),

@@ -69,6 +69,13 @@ def assert_on_screen(page, *selectors: str) -> None:
                 assert box["y"] + box["height"] <= bar_top + 0.5, (selector, box, bar_top)
 
 
+def assert_code_whole(page) -> None:
+    """The latecomers' code in the corner is never cut short (only the URL beside it may be)."""
+    cut = page.evaluate("(() => { const c = document.querySelector('.corner-code'); return c.scrollWidth > c.clientWidth"
+                        " || c.getBoundingClientRect().right > document.querySelector('.corner-join').getBoundingClientRect().right + 0.5; })()")
+    assert not cut
+
+
 def font_px(page, selector: str) -> float:
     return page.evaluate(f"parseFloat(getComputedStyle(document.querySelector('{selector}')).fontSize)")
 
@@ -147,7 +154,8 @@ def test_presentation_mode_fits_every_phase(live_app, presenter, context_factory
     wait_phase(host, "question", 0)
     q = questions[0]
     assert q.scene is not None  # the longest questions are scenarios: their scene must fit too
-    assert_on_screen(host, *QUESTION, ".scene")
+    assert_on_screen(host, *QUESTION, ".scene", ".corner-join .qr-corner", ".corner-code", ".present-exit")
+    assert_code_whole(host)
     assert host.locator(".live-choice").count() == len(q.choices)
     if width == 1366:
         assert font_px(host, ".live-prompt") >= 40  # readable from the back row
@@ -161,7 +169,9 @@ def test_presentation_mode_fits_every_phase(live_app, presenter, context_factory
     host.locator("[data-answer-count]").filter(has_text="1").wait_for(timeout=WAIT)
     host.keyboard.press("ArrowRight")
     wait_phase(host, "reveal", 0)
-    assert_on_screen(host, ".live-prompt", ".live-choice", ".leaderboard li", ".more-line", ".present-controls button")
+    assert_on_screen(host, ".live-prompt", ".live-choice", ".leaderboard li", ".more-line", ".present-controls button",
+                     ".corner-code", ".present-exit")  # latecomers still find the code
+    assert_code_whole(host)
     assert host.locator(".leaderboard li").first.inner_text().startswith("1")
     assert host.locator(".leaderboard li").nth(1).inner_text().startswith("2")  # the 29 on 0 points share 2nd
     assert host.locator(".leaderboard li").nth(6).inner_text().startswith("2")

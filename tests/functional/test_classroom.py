@@ -303,12 +303,26 @@ def test_a_finished_session_refuses_joins_and_answers_but_still_answers_state(ap
         assert db.session.scalar(select(LiveSession.open_code).where(LiveSession.code == code)) is None
 
 
-def test_joining_after_the_start_is_refused(client, organizer, phones):
+def test_a_latecomer_joins_mid_game_and_plays_from_the_current_question(app, client, organizer, phones):
+    """The host screen keeps the code in its corner during the game: someone who comes in late joins and
+    answers the open question; the others' polls are not woken by it (no version bump mid-game)."""
     code, host = create(client)
-    join(phones, code, "Ann")
+    ann = join(phones, code, "Ann")
     advance(phones, code, host)
-    response = phones.post(f"{API}/{code}/players", json={"nickname": "Late"})
-    assert response.status_code == 409 and error_code(response) == "not_lobby"
+    before = phones.get(f"{API}/{code}/state?view=phone").headers["ETag"]
+    late = join(phones, code, "Late")
+    assert phones.get(f"{API}/{code}/state?view=phone", headers={"If-None-Match": before}).status_code == 304
+    host_page = client.get(f"/classroom/{code}/host?lang=en").get_data(as_text=True)
+    assert "Late? Join at" in host_page and f"{code[:3]}&#8239;{code[3:]}" in host_page
+    qs = questions(app, code)
+    assert answer(phones, code, late, 0, right(qs[0])).get_json()["accepted"] is True
+    assert answer(phones, code, ann, 0, wrong(qs[0])).get_json()["accepted"] is True
+    revealed = state(phones, code)  # everyone, the latecomer too, has answered: the reveal came at once
+    assert revealed["phase"] == "reveal" and revealed["leaderboard"][0]["nickname"] == "Late"
+    while state(phones, code)["phase"] != "finished":
+        advance(phones, code, host)
+    response = phones.post(f"{API}/{code}/players", json={"nickname": "Too late"})
+    assert response.status_code == 409 and error_code(response) == "finished"
 
 
 def test_nicknames(app, client, organizer, phones):

@@ -175,14 +175,13 @@ def is_host(live: LiveSession, *, token: str | None = None, organizer_id: int | 
 
 
 def join(live: LiveSession, raw_nickname: str | None, *, paper: bool = False, renumber: bool = False) -> tuple[Player, str]:
-    """Add a player while the session is in its lobby; return the player and its (unhashed) token.
+    """Add a player until the session is finished; return the player and its (unhashed) token. A latecomer
+    plays from the current question on (the host screen keeps the code in its corner).
 
     `renumber`: a nickname in use gets the next free number instead of being refused (self_paced.join).
     `paper`: a paper quiz sheet of an event, typed in by its organizer (its token is thrown away)."""
     if live.phase == Phase.FINISHED:
         raise refused("finished", 409)
-    if live.phase != Phase.LOBBY:
-        raise refused("not_lobby", 409)
     nickname = codes.clean_nickname(raw_nickname)
     if nickname is None:
         raise refused("bad_nickname", 400)
@@ -199,7 +198,8 @@ def join(live: LiveSession, raw_nickname: str | None, *, paper: bool = False, re
     except IntegrityError:
         db.session.rollback()
         raise refused("nickname_taken", 409) from None
-    bump(live)
+    if live.phase == Phase.LOBBY or live.self_paced:
+        bump(live)  # the host's list of players; mid-game a latecomer must not wake every phone in the hall
     db.session.commit()
     return player, token
 
