@@ -196,6 +196,29 @@ def test_compose_through_the_pages(app, client, organizer):
     assert "社区讲座（改）" in client.get("/compose/").get_data(as_text=True)  # the copy's title
 
 
+def test_editing_in_one_language_keeps_the_others_only_while_they_fit(app, client, organizer):
+    """A question sent in two languages and edited on the Chinese page: rewording keeps the English; a changed
+    answer drops it (it would show another answer), and the page says so."""
+    two = {"kind": "single", "prompt": {"zh-Hans": "谁会这样说？", "en": "Who says this?"},
+           "choices": {"zh-Hans": ["骗子", "银行"], "en": ["A scammer", "The bank"]}, "answer": 0,
+           "explanation": {"zh-Hans": "真银行不会。", "en": "A real bank never does."}}
+    number = number_of(compose(client, questions=[two]))
+    page = {"kind": "single", "prompt": "谁会这样说呢？", "choice_a": "骗子", "choice_b": "银行", "answer": "A",
+            "explanation": "真银行不会这样。"}
+    assert client.post(f"/compose/{number}/questions/q1?lang=zh-Hans", data=page).status_code == 303
+    with app.app_context():
+        kept = db.session.get(ComposedQuiz, number).questions[0]
+    assert kept["prompt"] == {"zh-Hans": "谁会这样说呢？", "en": "Who says this?"}
+    assert kept["choices"]["en"] == ["A scammer", "The bank"] and kept["explanation"]["en"] == "A real bank never does."
+
+    changed = client.post(f"/compose/{number}/questions/q1?lang=zh-Hans", data={**page, "answer": "B"})
+    assert changed.status_code == 303
+    assert "其他语言的版本已删除" in client.get(changed.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        dropped = db.session.get(ComposedQuiz, number).questions[0]
+    assert set(dropped["prompt"]) == {"zh-Hans"} and dropped["answer"] == 1
+
+
 # -- spreadsheets --------------------------------------------------------------------------------
 
 

@@ -110,6 +110,30 @@ def add_questions(row: ComposedQuiz, stored: Sequence[dict]) -> None:
     touch(row)
 
 
+TEXT_FIELDS = ("prompt", "scene", "choices", "explanation")
+
+
+def edited(old: dict, new: dict, lang: str) -> tuple[dict, bool]:
+    """A question edited in one language (the page's), and whether its other languages were dropped.
+
+    The other languages are kept while they still fit what was edited: the same kind, answer and number of
+    choices (only the wording in `lang` changed). Otherwise they would show another answer than this one, so
+    the question keeps only the language it was edited in."""
+    others = {tag for field in TEXT_FIELDS for tag in (old.get(field) or {}) if tag != lang}
+    if not others:
+        return new, False
+    counts = {len(v) for v in (old.get("choices") or {}).values()}
+    same_shape = (old.get("kind") == new.get("kind") and old.get("answer") == new.get("answer")
+                  and counts <= {len((new.get("choices") or {}).get(lang, ()))} and bool(old.get("scene")) == bool(new.get("scene")))
+    if not same_shape:
+        return new, True
+    merged = dict(new)
+    for field in TEXT_FIELDS:
+        if field in new:
+            merged[field] = {**old.get(field, {}), **new[field]}
+    return merged, False
+
+
 def replace_question(row: ComposedQuiz, question_id: str, stored: dict) -> None:
     if not any(q["id"] == question_id for q in row.questions):
         raise refused("no_question", 404)

@@ -145,7 +145,10 @@ def question(number: int, question_id: str | None):
             if current is None:
                 service.add_questions(row, [stored])
             else:
+                stored, dropped = service.edited({k: v for k, v in current.items() if k != "id"}, stored, current_tag())
                 service.replace_question(row, question_id, stored)
+                if dropped:
+                    flash(_("Its other languages were removed: the answer or the choices changed, so they no longer fit."))
         except DomainError as error:
             form.form_errors.append(error.message)
         else:
