@@ -154,7 +154,7 @@ def test_presentation_mode_fits_every_phase(live_app, presenter, context_factory
     wait_phase(host, "question", 0)
     q = questions[0]
     assert q.scene is not None  # the longest questions are scenarios: their scene must fit too
-    assert_on_screen(host, *QUESTION, ".scene", ".corner-join .qr-corner", ".corner-code", ".present-exit")
+    assert_on_screen(host, *QUESTION, ".scene", ".corner-join .qr-corner", ".corner-code", ".present-exit", ".present-end")
     assert_code_whole(host)
     assert host.locator(".live-choice").count() == len(q.choices)
     if width == 1366:

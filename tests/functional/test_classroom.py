@@ -325,6 +325,26 @@ def test_a_latecomer_joins_mid_game_and_plays_from_the_current_question(app, cli
     assert response.status_code == 409 and error_code(response) == "finished"
 
 
+def test_the_host_can_end_the_quiz_early_after_being_asked(app, client, organizer, phones):
+    code, host = create(client)
+    ann = join(phones, code, "Ann")
+    join(phones, code, "Bo")
+    advance(phones, code, host)
+    assert answer(phones, code, ann, 0, right(questions(app, code)[0])).get_json()["accepted"] is True
+    screen = client.get(f"/classroom/{code}/host?lang=en").get_data(as_text=True)
+    assert f'href="/classroom/{code}/end"' in screen and "End now" in screen
+    asked = client.get(f"/classroom/{code}/end?lang=en").get_data(as_text=True)
+    assert "End the quiz now?" in asked and "The 2 players keep the points" in asked
+    assert state(phones, code)["phase"] == "question"  # asking changes nothing
+    assert phones.post(f"/classroom/{code}/end").status_code in (302, 303, 401)  # not the host: no
+    assert state(phones, code)["phase"] == "question"
+    assert client.post(f"/classroom/{code}/end").status_code == 303
+    final = state(phones, code)
+    assert final["phase"] == "finished" and final["leaderboard"][0]["nickname"] == "Ann"
+    assert final["leaderboard"][0]["points"] > 0
+    assert client.get(f"/classroom/{code}/end").status_code == 303  # over already: back to the results
+
+
 def test_nicknames(app, client, organizer, phones):
     code, _host = create(client)
     join(phones, code, "  Xiao  Ming  ")

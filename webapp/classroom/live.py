@@ -82,6 +82,17 @@ def advance(live: LiveSession, expected: tuple[str, int | None] | None = None) -
     return live
 
 
+def end(live: LiveSession) -> LiveSession:
+    """The host ends the quiz now, from any phase: the points so far stand, the podium and results follow."""
+    if live.self_paced:
+        raise refused("self_paced", 409)
+    if live.phase == Phase.FINISHED:
+        raise refused("finished", 409)
+    if not _transition(live, live.phase, live.question_index, phase=Phase.FINISHED, open_code=None, finished_at=clock.now()):
+        raise refused("stale", 409)
+    return live
+
+
 def expire_if_due(live: LiveSession, now: datetime | None = None) -> None:
     """Past the deadline an open question turns into its reveal (whoever looks first does it)."""
     now = now or clock.now()

@@ -102,6 +102,24 @@ def advance(code: str):
     return redirect(url_for("classroom.host", code=live.code), 303)
 
 
+@bp.route("/classroom/<code>/end", methods=["GET", "POST"])
+@login_required
+def end(code: str):
+    """End the quiz early: a page that asks first (a stray tap on a projector must not end a class)."""
+    live = hosted_session(code)
+    form = RemovePlayerForm()  # only the CSRF token
+    if live.phase == Phase.FINISHED:
+        return redirect(url_for("classroom.host", code=live.code), 303)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            live_rules.end(live)
+        except DomainError as error:
+            if error.code != "stale":
+                flash(error.message)
+        return redirect(url_for("classroom.host", code=live.code), 303)
+    return render_template("classroom/end.html", live=live, form=form, players=queries.player_count(live))
+
+
 @bp.post("/classroom/<code>/players/<int:player_id>/remove")
 @login_required
 def remove_player(code: str, player_id: int):
