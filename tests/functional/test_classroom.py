@@ -378,8 +378,17 @@ def test_a_removed_player_is_out(app, client, organizer, phones):
     host_page = client.get(f"/classroom/{code}/host").get_data(as_text=True)
     assert "Troll" not in host_page and "Ann" in host_page
     advance(phones, code, host)
-    assert phones.post(f"{API}/{code}/players", json={"nickname": "troll"}).status_code == 409  # started: no rejoin
+    # Latecomers may join mid-game, so someone removed can come back as a new player: the host removes again.
+    again = phones.post(f"{API}/{code}/players", json={"nickname": "troll"})
+    assert again.status_code == 201
+    with app.app_context():
+        back = db.session.scalar(select(Player).where(Player.nickname == "troll", Player.removed_at.is_(None))).id
     assert answer(phones, code, token, 0, right(questions(app, code)[0])).get_json()["accepted"] is True
+    advance(phones, code, host)  # the reveal: the leaderboard has a remove button for each player
+    reveal = client.get(f"/classroom/{code}/host?lang=en").get_data(as_text=True)
+    assert f'action="/classroom/{code}/players/{back}/remove"' in reveal and 'aria-label="Remove troll"' in reveal
+    assert client.post(f"/classroom/{code}/players/{back}/remove").status_code == 303
+    assert "troll" not in client.get(f"/classroom/{code}/host").get_data(as_text=True)
     assert client.post(f"/classroom/{code}/players/{troll}/remove").status_code == 303  # twice: a notice, no crash
 
 
