@@ -61,8 +61,8 @@ def join(code: str):
     return jsonify(player_token=token), 201
 
 
-def not_modified(etag: str) -> Response:
-    response = Response(status=304)
+def poll_reply(response: Response, etag: str) -> Response:
+    """A poll's answer (the body or a 304): its ETag, and never cached but by this browser."""
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache, private"
     return response
@@ -75,7 +75,7 @@ def state(code: str):
     phone = request.args.get("view") == "phone"
     if phone and (version := live_rules.quick_version(code)) is not None:
         if (etag := live_rules.poll_etag(version, current_tag(), "")) in request.if_none_match:
-            return not_modified(etag)
+            return poll_reply(Response(status=304), etag)
     live = sessions.get_session(code)
     live_rules.expire_if_due(live)
     rules = modes.of(live)
@@ -87,11 +87,8 @@ def state(code: str):
             player = None
     etag = live_rules.poll_etag(live.version, current_tag(), "" if phone else rules.state_tag(live, player))
     if etag in request.if_none_match:  # nothing changed
-        return not_modified(etag)
-    response = jsonify(rules.state(live, current_tag(), player))
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = "no-cache, private"
-    return response
+        return poll_reply(Response(status=304), etag)
+    return poll_reply(jsonify(rules.state(live, current_tag(), player)), etag)
 
 
 @api.post("/<code>/answers")
