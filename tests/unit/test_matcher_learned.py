@@ -211,6 +211,47 @@ def test_the_fitted_model_is_cached_by_content(catalog, tmp_path):
     assert fewer.analyse(text).matches
 
 
+def test_the_build_vectoriser_gives_scikit_learns_tf_idf_block_by_block(catalog):
+    """The ranker's own one-pass TF-IDF (fast build) against TfidfVectorizer on each block, weighted."""
+    import numpy as np
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from webapp.matcher.ranker import BLOCKS, Ranker, blocked
+
+    texts = [normalise(e.text) for e in examples(catalog)[::7]]
+    docs = [blocked(text) for text in texts]
+    ranker = Ranker.__new__(Ranker)  # the vectoriser alone, no models
+    matrix = ranker._vectorise(docs)
+    parts, columns, offset = [], {}, 0
+    for index, (_, weight) in enumerate(BLOCKS.values()):
+        vectorizer = TfidfVectorizer(analyzer=lambda doc, i=index: doc[i], sublinear_tf=True)
+        parts.append(vectorizer.fit_transform(docs) * weight)
+        columns.update({feature: offset + column for feature, column in vectorizer.vocabulary_.items()})
+        offset += len(vectorizer.vocabulary_)
+    theirs = sparse.hstack(parts).tocsr()
+    assert set(ranker.columns) == set(columns)
+    order = np.empty(len(columns), dtype=np.int64)
+    for feature, column in ranker.columns.items():
+        order[column] = columns[feature]
+    assert abs(theirs[:, order] - matrix).max() < 1e-12
+    for index in (0, len(texts) // 2, len(texts) - 1):  # one message at run time: its row at build time
+        assert abs(ranker.vector(texts[index]) - matrix[index]).max() < 1e-12
+
+
+def test_the_quick_dictionary_load_segments_as_jiebas_own():
+    import jieba
+
+    from webapp.matcher.features import segmenter
+
+    own = jieba.Tokenizer()
+    own.initialize()
+    ours = segmenter()
+    assert ours.total == own.total and len(ours.FREQ) == len(own.FREQ)
+    text = "老年人在家接到冒充公检法的电话，说他的银行卡涉嫌洗钱"
+    assert list(ours.cut(text, HMM=False)) == list(own.cut(text, HMM=False))
+
+
 # -- a floor under the held-out figures --------------------------------------------------------
 
 def test_held_out_content_stays_above_a_floor(catalog):

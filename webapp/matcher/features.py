@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import marshal
 import re
+import tempfile
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 
 import jieba
 from pypinyin import Style, lazy_pinyin
@@ -21,15 +24,35 @@ STOPWORDS = frozenset(
     "who whom how when where why do does did done have has had can could would should will shall may might must "
     "not no so very just also then than too s t d ll m re ve some any all one".split()
 )
-# Feature kinds and their weights: longer pieces of text carry more meaning.
-WEIGHTS = {"c1": 0.5, "c2": 0.8, "c3": 1.0, "c4": 1.1, "py": 0.45, "j": 1.5, "w": 1.0, "w2": 0.9, "sig": 1.0}
 logging.getLogger("jieba").setLevel(logging.WARNING)  # it announces loading its dictionary on stderr
 _SEGMENTER = jieba.Tokenizer()  # its own instance: no global state shared with anything else
 
 
 def prepare() -> None:
-    """Load the segmenter's dictionary now (about a second), not on the first message."""
-    _SEGMENTER.initialize()
+    """Load the segmenter's dictionary now, not on the first message.
+
+    jieba keeps its prefix dictionary in a marshal cache (made on first use) and reads it with
+    marshal.load(file), which fetches the 9 MB piece by piece: about a second on the server. Read whole
+    and handed to marshal.loads, the same cache loads in a third of that. Any trouble: jieba's own way."""
+    segmenter = _SEGMENTER
+    with segmenter.lock:
+        if segmenter.initialized:
+            return
+        if segmenter.dictionary == jieba.DEFAULT_DICT:
+            cache = Path(segmenter.tmp_dir or tempfile.gettempdir()) / (segmenter.cache_file or "jieba.cache")
+            try:
+                segmenter.FREQ, segmenter.total = marshal.loads(cache.read_bytes())  # jieba's own file
+                segmenter.initialized = isinstance(segmenter.FREQ, dict) and segmenter.total > 0
+            except (OSError, EOFError, ValueError, TypeError):
+                pass
+    if not segmenter.initialized:
+        segmenter.initialize()
+
+
+def segmenter() -> jieba.Tokenizer:
+    """The one word segmenter of the matcher (features and the highlighted words), loaded."""
+    prepare()
+    return _SEGMENTER
 
 
 @lru_cache(maxsize=65536)
@@ -48,21 +71,27 @@ def _stem(word: str) -> str:
 Feature = tuple[str, int, int]  # (feature, start, end) in the normalised text
 
 
-def features(text: str) -> Iterator[Feature]:
-    """Character 1-4-grams, words and pinyin for Chinese, stemmed words and pairs for English, URL and money signals."""
+def blocks(text: str) -> tuple[list[Feature], list[Feature], list[Feature], list[Feature]]:
+    """The features of normalised text in four blocks: characters (1-4-grams), words (jieba; English stems
+    and pairs), sounds (pinyin pairs), signals (URL, money). Built as lists, the kind known at each step:
+    this runs on every training text at build time."""
+    chars: list[Feature] = []
+    words: list[Feature] = []
+    sound: list[Feature] = []
+    signals: list[Feature] = []
     for run in CJK_RUN.finditer(text):
-        chars, base = run.group(), run.start()
-        for n, kind in ((1, "c1"), (2, "c2"), (3, "c3"), (4, "c4")):
-            for i in range(len(chars) - n + 1):
-                yield f"{kind}:{chars[i:i + n]}", base + i, base + i + n
+        run_text, base = run.group(), run.start()
+        length = len(run_text)
+        for n in (1, 2, 3, 4):
+            kind = f"c{n}:"
+            chars += [(kind + run_text[i:i + n], base + i, base + i + n) for i in range(length - n + 1)]
         position = base
-        for word in _SEGMENTER.cut(chars, HMM=False):  # words: 银行卡, 验证码, 保证金 weigh as wholes
+        for word in _SEGMENTER.cut(run_text, HMM=False):  # words: 银行卡, 验证码, 保证金 weigh as wholes
             if len(word) >= 2:
-                yield f"j:{word}", position, position + len(word)
+                words.append(("j:" + word, position, position + len(word)))
             position += len(word)
-        sounds = [_pinyin(c) for c in chars]
-        for i in range(len(chars) - 1):
-            yield f"py:{sounds[i]}_{sounds[i + 1]}", base + i, base + i + 2
+        sounds = [_pinyin(c) for c in run_text]
+        sound += [(f"py:{sounds[i]}_{sounds[i + 1]}", base + i, base + i + 2) for i in range(length - 1)]
     previous: tuple[str, int, int] | None = None  # (stem, start, end)
     for match in WORD.finditer(text):
         word = match.group()
@@ -72,18 +101,19 @@ def features(text: str) -> Iterator[Feature]:
         if word in STOPWORDS:
             continue
         stem = _stem(word)
-        yield f"w:{stem}", match.start(), match.end()
+        words.append(("w:" + stem, match.start(), match.end()))
         if previous is not None and match.start() - previous[2] < 12:
-            yield f"w2:{previous[0]}_{stem}", previous[1], match.end()
+            words.append((f"w2:{previous[0]}_{stem}", previous[1], match.end()))
         previous = (stem, match.start(), match.end())
-    for match in URL_RE.finditer(text):
-        yield "sig:url", match.start(), match.end()
-    for match in MONEY.finditer(text):
-        yield "sig:money", match.start(), match.end()
+    signals += [("sig:url", *match.span()) for match in URL_RE.finditer(text)]
+    signals += [("sig:money", *match.span()) for match in MONEY.finditer(text)]
+    return chars, words, sound, signals
 
 
-def weight_of(feature: str) -> float:
-    return WEIGHTS[feature.partition(":")[0]]
+def features(text: str) -> Iterator[Feature]:
+    """Character 1-4-grams, words and pinyin for Chinese, stemmed words and pairs for English, URL and money signals."""
+    for block in blocks(text):
+        yield from block
 
 
 def kind_of(feature: str) -> str:

@@ -18,6 +18,7 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=8192)  # a few thousand distinct characters in all our texts: a lookup, not NFKC, each time
 def _char(c: str) -> str:
     folded = unicodedata.normalize("NFKC", c)
     if len(folded) != 1:
@@ -34,7 +35,7 @@ _CANTONESE_MANDARIN = {"而家": "现在", "点算": "咋办", "乜嘢": "什么
 
 def normalise(text: str) -> str:
     """Full width to half width, lower case, Traditional to Simplified, Cantonese to Mandarin; same length."""
-    folded = "".join(_char(c) for c in text)
+    folded = text.lower() if text.isascii() else "".join(map(_char, text))
     simplified = _t2s().convert(folded)
     if len(simplified) != len(folded):  # a phrase-level conversion changed the length: go char by char
         simplified = "".join(s if len(s := _t2s().convert(c)) == 1 else c for c in folded)

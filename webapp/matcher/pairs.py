@@ -46,24 +46,43 @@ REQUESTS = {
 MEDIUM = r"视频|语音|声音|ai|换脸|合成|\b(?:video|voice|deepfake|face)\b"
 NEW_NUMBER = r"新号|新微信|换了号|换号|换了新|新手机号|小号|新的?帐号|新账号|\bnew (?:number|account)\b"
 
-_IDENTITY = [(name, re.compile(pattern)) for name, pattern in IDENTITIES.items()]
-_REQUEST = [(name, re.compile(pattern)) for name, pattern in REQUESTS.items()]
-_MEDIUM = re.compile(MEDIUM)
-_NEW_NUMBER = re.compile(NEW_NUMBER)
+_LATIN = re.compile(r"[a-z]")
+
+
+class _Pattern:
+    """One pattern searched as two: the Chinese alternatives, and the English ones (after `|\\b(?:`) only
+    in a text with Latin letters. The same first match, in about half the time (this runs on every
+    training text at build time): a pattern of plain Chinese alternatives is scanned by its first
+    characters, which a `\\b` among them prevents."""
+
+    def __init__(self, pattern: str):
+        chinese, bar, english = pattern.partition(r"|\b(?:")
+        self.chinese = re.compile(chinese)
+        self.english = re.compile(r"\b(?:" + english) if bar else None
+
+    def first(self, text: str, latin: bool) -> Span | None:
+        found = self.chinese.search(text)
+        if latin and self.english is not None:
+            other = self.english.search(text)
+            if other is not None and (found is None or other.start() < found.start()):
+                found = other
+        return found.span() if found else None
+
+
+_IDENTITY = [(name, _Pattern(pattern)) for name, pattern in IDENTITIES.items()]
+_REQUEST = [(name, _Pattern(pattern)) for name, pattern in REQUESTS.items()]
+_MEDIUM = _Pattern(MEDIUM)
+_NEW_NUMBER = _Pattern(NEW_NUMBER)
 
 Span = tuple[int, int]
 
 
-def _first(pattern: re.Pattern[str], text: str) -> Span | None:
-    match = pattern.search(text)
-    return match.span() if match else None
-
-
 def pair_features(text: str) -> Iterator[tuple[str, int, int]]:
     """`id:X`, `req:Y` and `pair:X*Y` features of normalised text, each with where it was seen."""
-    identities = [(name, span) for name, pattern in _IDENTITY if (span := _first(pattern, text))]
-    requests = [(name, span) for name, pattern in _REQUEST if (span := _first(pattern, text))]
-    medium, new_number = _first(_MEDIUM, text), _first(_NEW_NUMBER, text)
+    latin = _LATIN.search(text) is not None
+    identities = [(name, span) for name, pattern in _IDENTITY if (span := pattern.first(text, latin))]
+    requests = [(name, span) for name, pattern in _REQUEST if (span := pattern.first(text, latin))]
+    medium, new_number = _MEDIUM.first(text, latin), _NEW_NUMBER.first(text, latin)
     if new_number:
         requests.append(("newnumber", new_number))
     for name, span in identities:

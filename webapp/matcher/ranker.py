@@ -23,12 +23,11 @@ from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 from threadpoolctl import threadpool_limits
 
-from .features import Feature, features, kind_of
+from .features import Feature, blocks, kind_of
 from .pairs import pair_features
 
 # Features in blocks, each TF-IDF weighted and normalised on its own, then weighted: so the many character
@@ -42,35 +41,24 @@ BLOCKS = {
 
 
 @lru_cache(maxsize=32768)
+def _blocks(text: str) -> tuple[tuple[Feature, ...], ...]:
+    chars, words, sound, signals = blocks(text)
+    return tuple(chars), tuple(words), tuple(sound), (*signals, *pair_features(text))
+
+
 def located(text: str) -> tuple[Feature, ...]:
     """Every feature of normalised text with where it came from."""
-    return (*features(text), *pair_features(text))
+    return tuple(f for block in _blocks(text) for f in block)
 
 
 def tokens(text: str) -> tuple[str, ...]:
-    return tuple(f for f, _, _ in located(text))
-
-
-_BLOCK_OF = {kind: index for index, (kinds, _) in enumerate(BLOCKS.values()) for kind in kinds}
+    return tuple(f for block in _blocks(text) for f, _, _ in block)
 
 
 @lru_cache(maxsize=32768)
 def blocked(text: str) -> tuple[tuple[str, ...], ...]:
-    """The features of normalised text, one tuple per block."""
-    parts: list[list[str]] = [[] for _ in BLOCKS]
-    for feature in tokens(text):
-        parts[_BLOCK_OF[kind_of(feature)]].append(feature)
-    return tuple(tuple(part) for part in parts)
-
-
-class _Block:
-    """An analyzer taking one block of `blocked` features (picklable, unlike a lambda)."""
-
-    def __init__(self, index: int):
-        self.index = index
-
-    def __call__(self, doc: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
-        return doc[self.index]
+    """The features of normalised text, one tuple per block (in the order of BLOCKS)."""
+    return tuple(tuple(f for f, _, _ in block) for block in _blocks(text))
 
 
 class Ranker:
@@ -86,20 +74,7 @@ class Ranker:
 
     def _fit(self, examples: Sequence[tuple[str, str]], benign_labels: frozenset[str] | set[str]) -> None:
         labels = [label for label, _ in examples]
-        docs = [blocked(text) for _, text in examples]
-        self.blocks = []
-        parts = []
-        for index, (_, weight) in enumerate(BLOCKS.values()):
-            vectorizer = TfidfVectorizer(analyzer=_Block(index), sublinear_tf=True, dtype=np.float64)
-            parts.append(vectorizer.fit_transform(docs) * weight)
-            self.blocks.append((vectorizer, weight))
-        matrix = sparse.hstack(parts).tocsr()
-        self.columns = {}  # feature -> column of the whole matrix
-        offset = 0
-        for vectorizer, _ in self.blocks:
-            for feature, column in vectorizer.vocabulary_.items():
-                self.columns[feature] = offset + column
-            offset += len(vectorizer.vocabulary_)
+        matrix = self._vectorise([blocked(text) for _, text in examples])
         scam = np.array([label not in benign_labels for label in labels])
         self.scam_model = LogisticRegression(C=self.C_SCAM, class_weight="balanced", solver="liblinear")
         self.scam_model.fit(matrix, scam)
@@ -112,14 +87,42 @@ class Ranker:
             self.intent_model = LinearSVC(C=self.C_INTENT)
             self.intent_model.fit(matrix[benign], np.array(labels)[benign])
         self._type_coef = self.type_model.coef_ - self.type_model.coef_.mean(axis=0)
-        # For one message at a time, the same sums as the vectorizers' and models' own, without their
-        # per-call checks (a third of a millisecond each, seven times a message).
-        self._idf = np.concatenate([vectorizer.idf_ for vectorizer, _ in self.blocks])
-        self._block = np.concatenate([np.full(len(v.idf_), i) for i, (v, _) in enumerate(self.blocks)])
-        self._weights = np.array([weight for _, weight in self.blocks])
         self._scam_coef, self._scam_bias = self.scam_model.coef_[0], float(self.scam_model.intercept_[0])
         self._type_w, self._type_bias = self.type_model.coef_, self.type_model.intercept_
-        self._width = len(self._idf)
+
+    def _vectorise(self, docs: Sequence[tuple[tuple[str, ...], ...]]) -> sparse.csr_matrix:
+        """TF-IDF rows of the training texts, block by block: sublinear counts times smoothed IDF, each
+        block of a row normalised to length one, then weighted. The sums of scikit-learn's TfidfVectorizer
+        (one per block), in one pass over a shared vocabulary (a third of the build time less)."""
+        self.columns = {}  # feature -> column
+        block_of: list[int] = []
+        indices: list[int] = []
+        counts: list[int] = []
+        indptr = [0]
+        for doc in docs:
+            row: dict[int, int] = {}
+            for block, features in enumerate(doc):
+                for feature in features:
+                    column = self.columns.get(feature)
+                    if column is None:
+                        column = self.columns[feature] = len(block_of)
+                        block_of.append(block)
+                    row[column] = row.get(column, 0) + 1
+            indices += row
+            counts += row.values()
+            indptr.append(len(indices))
+        columns = np.array(indices, dtype=np.int64)
+        self._width = len(block_of)
+        self._block = np.array(block_of, dtype=np.int64)
+        self._weights = np.array([weight for _, weight in BLOCKS.values()])
+        frequency = np.bincount(columns, minlength=self._width)
+        self._idf = np.log((1 + len(docs)) / (1 + frequency)) + 1.0
+        values = (1.0 + np.log(np.array(counts, dtype=np.float64))) * self._idf[columns]
+        rows = np.repeat(np.arange(len(docs)), np.diff(indptr))
+        group = rows * len(self._weights) + self._block[columns]
+        norms = np.sqrt(np.bincount(group, weights=values * values, minlength=len(docs) * len(self._weights)))
+        values *= self._weights[self._block[columns]] / np.where(norms[group] > 0, norms[group], 1.0)
+        return sparse.csr_matrix((values, columns, np.array(indptr)), shape=(len(docs), self._width))
 
     def vector(self, text: str) -> sparse.csr_matrix:
         """The text's row, as the fitted vectorizers would give it."""

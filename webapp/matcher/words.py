@@ -13,13 +13,10 @@ Simplified-Chinese word boundaries for Traditional input too.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 
-import jieba
-
+from .features import segmenter
 from .normalise import URL_RE
 
 LIMIT = 5
@@ -27,19 +24,10 @@ _NUMBER = re.compile(r"[+]?\d[\d\s\-.,:/]*\d|\d")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _TRIM = " \t\r\n，。、！？；：,.!?;:“”\"'()（）【】[]<>《》…~～-—"
 
-logging.getLogger("jieba").setLevel(logging.WARNING)
-
-
-@lru_cache(maxsize=1)
-def _segmenter() -> jieba.Tokenizer:
-    tokenizer = jieba.Tokenizer()  # its own instance: no global state shared with anything else
-    tokenizer.initialize()
-    return tokenizer
-
 
 def prepare() -> None:
-    """Load the dictionary now (about a second) rather than on the first message."""
-    _segmenter()
+    """Load the dictionary now rather than on the first message (the matcher's own: loaded once)."""
+    segmenter()
 
 
 def protected(text: str) -> list[tuple[int, int]]:
@@ -52,7 +40,7 @@ def protected(text: str) -> list[tuple[int, int]]:
 def boundaries(normal: str) -> tuple[set[int], set[int]]:
     """Word starts and word ends in `normal` (jieba for Chinese; runs of letters for English)."""
     starts, ends = {0, len(normal)}, {0, len(normal)}
-    for _word, start, end in _segmenter().tokenize(normal, HMM=True):
+    for _word, start, end in segmenter().tokenize(normal, HMM=True):
         starts.add(start)
         ends.add(end)
     return starts, ends
