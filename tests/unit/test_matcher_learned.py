@@ -217,12 +217,11 @@ def test_the_build_vectoriser_gives_scikit_learns_tf_idf_block_by_block(catalog)
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from webapp.matcher.ranker import BLOCKS, Ranker, blocked
+    from webapp.matcher.ranker import BLOCKS, _Space, blocked, tokens
 
     texts = [normalise(e.text) for e in examples(catalog)[::7]]
     docs = [blocked(text) for text in texts]
-    ranker = Ranker.__new__(Ranker)  # the vectoriser alone, no models
-    matrix = ranker._vectorise(docs)
+    space = _Space(docs, [weight for _, weight in BLOCKS.values()])
     parts, columns, offset = [], {}, 0
     for index, (_, weight) in enumerate(BLOCKS.values()):
         vectorizer = TfidfVectorizer(analyzer=lambda doc, i=index: doc[i], sublinear_tf=True)
@@ -230,13 +229,40 @@ def test_the_build_vectoriser_gives_scikit_learns_tf_idf_block_by_block(catalog)
         columns.update({feature: offset + column for feature, column in vectorizer.vocabulary_.items()})
         offset += len(vectorizer.vocabulary_)
     theirs = sparse.hstack(parts).tocsr()
-    assert set(ranker.columns) == set(columns)
+    assert set(space.columns) == set(columns)
     order = np.empty(len(columns), dtype=np.int64)
-    for feature, column in ranker.columns.items():
+    for feature, column in space.columns.items():
         order[column] = columns[feature]
-    assert abs(theirs[:, order] - matrix).max() < 1e-12
+    assert abs(theirs[:, order] - space.matrix).max() < 1e-12
     for index in (0, len(texts) // 2, len(texts) - 1):  # one message at run time: its row at build time
-        assert abs(ranker.vector(texts[index]) - matrix[index]).max() < 1e-12
+        assert abs(space.row(tokens(texts[index])) - space.matrix[index]).max() < 1e-12
+
+
+def test_stage_one_asks_two_views_and_balances_each_language():
+    """P(scam) averages the log odds of the matcher's features and of plain character grams; the sample
+    weights give scam and not-scam equal weight within Chinese and within English."""
+    import numpy as np
+
+    from webapp.matcher.features import raw_grams
+    from webapp.matcher.ranker import Ranker
+
+    scam = np.array([True, True, True, False, True, False])
+    chinese = np.array([True, True, False, True, False, False])
+    weights = Ranker.balance(scam, chinese)
+    for language in (chinese, ~chinese):
+        assert np.isclose(weights[scam & language].sum(), weights[~scam & language].sum())
+    texts = ["有人让我转账到安全账户", "客服说要交解冻费", "pay the unfreezing fee to this account",
+             "你好", "the police want a safe account transfer", "what time is it"]
+    labels = ["a", "b", "a", "~greeting", "b", "~offtopic"]
+    ranker = Ranker([(label, normalise(text)) for label, text in zip(labels, texts)], {"~greeting", "~offtopic"})
+    text = normalise("please transfer to the safe account")
+    vector = ranker.vector(text)
+    both = ranker.scam_probability(vector, text)
+    features = float(vector.data @ ranker._scam_coef[vector.indices]) + ranker._scam_bias
+    raw = ranker.raw.row(raw_grams(text))
+    grams = float(raw.data @ ranker._raw_coef[raw.indices]) + ranker._raw_bias
+    assert np.isclose(both, 1 / (1 + np.exp(-(features + grams) / 2)))
+    assert both > ranker.scam_probability(ranker.vector(normalise("你好")), normalise("你好"))
 
 
 def test_the_quick_dictionary_load_segments_as_jiebas_own():

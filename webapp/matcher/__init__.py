@@ -27,7 +27,7 @@ from .training import Example, examples, roles
 from .urgency import assess
 
 __all__ = ["Analysis", "Example", "Match", "Matcher", "TypeDoc", "normalise", "redact"]
-MODEL_VERSION = "ranker-5"  # bump when features or the model change: cached models are then rebuilt
+MODEL_VERSION = "ranker-6"  # bump when features or the model change: cached models are then rebuilt
 
 _SCAM_WORDS = re.compile(r"骗|诈|scam|fraud|cheat|conned|swindl")
 # The person says they were scammed: clearly a scam, whatever the type (then a hedged top 3).
@@ -64,7 +64,7 @@ class Analysis:
 
 
 class Matcher:
-    SCAM = 0.78  # stage 1: P(scam) needed to answer with scam types (chosen on held-out folds and the dev set)
+    SCAM = 0.79  # stage 1: P(scam) needed to answer with scam types (chosen on held-out folds and the dev set)
     SURE = 0.3  # stage 2: the best type is sure with this P(type | scam),
     LEAD = 2.0  # or this many times the second's; else a hedged top 3
     RUNNER_UP = 0.03  # a second or third match needs at least this P(type | scam)
@@ -129,9 +129,9 @@ class Matcher:
         normal = normalise(text)
         vector = self.ranker.vector(normal)
         urgency = assess(normal)
-        if vector.nnz == 0:  # nothing the matcher has ever seen
+        if not self.ranker.knows(vector):  # nothing the matcher has ever seen
             return Analysis((), False, (), None, None)
-        p_scam = self.ranker.scam_probability(vector)
+        p_scam = self.ranker.scam_probability(vector, normal)
         matches: list[Match] = []
         hedged = False
         victim_best = 0.0  # the likeliest type in which the person is the victim

@@ -72,8 +72,8 @@ Feature = tuple[str, int, int]  # (feature, start, end) in the normalised text
 
 
 def blocks(text: str) -> tuple[list[Feature], list[Feature], list[Feature], list[Feature]]:
-    """The features of normalised text in four blocks: characters (1-4-grams), words (jieba; English stems
-    and pairs), sounds (pinyin pairs), signals (URL, money). Built as lists, the kind known at each step:
+    """The features of normalised text in four blocks: characters (Chinese 1-4-grams, English letter 3-4-grams
+    within a word), words (jieba; English stems and pairs), sounds (pinyin pairs), signals (URL, money). Built as lists, the kind known at each step:
     this runs on every training text at build time."""
     chars: list[Feature] = []
     words: list[Feature] = []
@@ -102,6 +102,10 @@ def blocks(text: str) -> tuple[list[Feature], list[Feature], list[Feature], list
             continue
         stem = _stem(word)
         words.append(("w:" + stem, match.start(), match.end()))
+        padded, start = f"<{word}>", match.start() - 1  # letter 3- and 4-grams: "verif" in verify/verification
+        for n in (3, 4):
+            chars += [(f"e{n}:{padded[i:i + n]}", max(match.start(), start + i), min(match.end(), start + i + n))
+                      for i in range(len(padded) - n + 1)]
         if previous is not None and match.start() - previous[2] < 12:
             words.append((f"w2:{previous[0]}_{stem}", previous[1], match.end()))
         previous = (stem, match.start(), match.end())
@@ -111,10 +115,17 @@ def blocks(text: str) -> tuple[list[Feature], list[Feature], list[Feature], list
 
 
 def features(text: str) -> Iterator[Feature]:
-    """Character 1-4-grams, words and pinyin for Chinese, stemmed words and pairs for English, URL and money signals."""
+    """Character 1-4-grams, words and pinyin for Chinese, stemmed words, pairs and letter grams for English, URL
+    and money signals."""
     for block in blocks(text):
         yield from block
 
 
 def kind_of(feature: str) -> str:
     return feature.partition(":")[0]
+
+
+def raw_grams(text: str) -> tuple[str, ...]:
+    """Character 1-3-grams of the whole normalised text, spaces, digits and punctuation included: the second,
+    plainer view of a text that stage 1 (scam or not) also asks."""
+    return tuple(text[i:i + n] for n in (1, 2, 3) for i in range(len(text) - n + 1))
