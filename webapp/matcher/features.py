@@ -102,10 +102,9 @@ def blocks(text: str) -> tuple[list[Feature], list[Feature], list[Feature], list
             continue
         stem = _stem(word)
         words.append(("w:" + stem, match.start(), match.end()))
-        padded, start = f"<{word}>", match.start() - 1  # letter 3- and 4-grams: "verif" in verify/verification
-        for n in (3, 4):
-            chars += [(f"e{n}:{padded[i:i + n]}", max(match.start(), start + i), min(match.end(), start + i + n))
-                      for i in range(len(padded) - n + 1)]
+        padded, start, end = f"<{word}>", match.start(), match.end()  # letter grams: "verif" in verify, verification
+        chars += [("e3:" + padded[i:i + 3], start, end) for i in range(len(padded) - 2)]
+        chars += [("e4:" + padded[i:i + 4], start, end) for i in range(len(padded) - 3)]
         if previous is not None and match.start() - previous[2] < 12:
             words.append((f"w2:{previous[0]}_{stem}", previous[1], match.end()))
         previous = (stem, match.start(), match.end())
@@ -128,4 +127,5 @@ def kind_of(feature: str) -> str:
 def raw_grams(text: str) -> tuple[str, ...]:
     """Character 1-3-grams of the whole normalised text, spaces, digits and punctuation included: the second,
     plainer view of a text that stage 1 (scam or not) also asks."""
-    return tuple(text[i:i + n] for n in (1, 2, 3) for i in range(len(text) - n + 1))
+    length = len(text)
+    return (*text, *[text[i:i + 2] for i in range(length - 1)], *[text[i:i + 3] for i in range(length - 2)])
