@@ -14,6 +14,7 @@ from ..models import LiveSession
 from .. import exports
 from . import live as live_rules
 from . import modes, results, sessions, tables
+from .phone import poll_reply
 from .players import join_limit
 from .sessions import refused
 
@@ -59,13 +60,6 @@ def join(code: str):
     nickname = json_body().get("nickname")
     _player, token = modes.of(live).join(live, nickname if isinstance(nickname, str) else None)
     return jsonify(player_token=token), 201
-
-
-def poll_reply(response: Response, etag: str) -> Response:
-    """A poll's answer (the body or a 304): its ETag, and never cached but by this browser."""
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = "no-cache, private"
-    return response
 
 
 @api.get("/<code>/state")

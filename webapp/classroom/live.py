@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from .. import clock
+from ..errors import DomainError
 from ..extensions import db
 from ..models import LiveSession, Phase, Player
 from . import answers, codes, queries, results, sessions
@@ -104,33 +105,47 @@ def expire_if_due(live: LiveSession, now: datetime | None = None) -> None:
 
 
 def record_answer(live: LiveSession, player: Player, question_index, raw_choice, now: datetime | None = None) -> AnswerResult:
-    """Only the open question takes answers, until its deadline; the last player to answer reveals it."""
-    if (earlier := answers.earlier_result(live, player, question_index)) is not None:
-        return earlier
+    """Only the open question takes answers, until its deadline; the last player to answer reveals it.
+
+    An answer sent again gets its first result: while the question is open the unique constraint on
+    (player, question) finds it (store_once), so the usual answer costs no lookup first."""
+    answers.check_request(live, question_index)
     now = now or clock.now()
-    if live.phase != Phase.QUESTION:
+    is_open = (live.phase == Phase.QUESTION and question_index == live.question_index
+               and (live.deadline is None or now <= live.deadline))
+    if not is_open:
+        if (earlier := answers.earlier_answer(player, question_index)) is not None:
+            return earlier
         if question_index == live.question_index:  # it closed while the answer was on its way
             return answers.too_late(player, question_index, now)
-        return answers.refusal("not_question")
-    if question_index != live.question_index:
-        return answers.refusal("wrong_question")
-    if live.deadline is not None and now > live.deadline:
-        return answers.too_late(player, question_index, now)
+        return answers.refusal("wrong_question" if live.phase == Phase.QUESTION else "not_question")
     question = sessions.questions_of(live)[question_index]
     remaining = (live.deadline - now).total_seconds() if live.deadline else None
-    result = answers.store_once(
-        player, question_index, question, raw_choice,
-        lambda correct: codes.points_for(correct, live.scoring, live.time_limit, remaining), now,
-    )
+    try:
+        result = answers.store_once(
+            player, question_index, question, raw_choice,
+            lambda correct: codes.points_for(correct, live.scoring, live.time_limit, remaining), now,
+        )
+    except DomainError:  # a bad choice; but sent again after a good one, it gets the first result
+        if (earlier := answers.earlier_answer(player, question_index)) is not None:
+            return earlier
+        raise
     if result.repeated:
         return result
+    session_id = live.id  # read before the commit expires `live`
     db.session.commit()  # no version bump: pollers see a new answer count through the ETag (see state_tag)
-    if queries.answer_count(live, question_index) >= queries.player_count(live):  # everyone has answered: reveal now
+    if queries.unanswered(session_id, question_index) == 0:  # everyone has answered: reveal now
         _transition(live, Phase.QUESTION, question_index, phase=Phase.REVEAL)
     return result
 
 
 # -- what pollers see ----------------------------------------------------------------------------
+
+
+_VERSION_OF_CODE = (  # Core, built once: a poll is the commonest request of a live session
+    select(LiveSession.__table__.c.version, LiveSession.__table__.c.phase, LiveSession.__table__.c.deadline)
+    .where(LiveSession.__table__.c.open_code == bindparam("code"))
+)
 
 
 def quick_version(raw_code: str | None) -> int | None:
@@ -140,9 +155,7 @@ def quick_version(raw_code: str | None) -> int | None:
     code = codes.normalise_code(raw_code)
     if code is None:
         return None
-    row = db.session.execute(
-        select(LiveSession.version, LiveSession.phase, LiveSession.deadline).where(LiveSession.open_code == code)
-    ).first()
+    row = db.session.connection().execute(_VERSION_OF_CODE, {"code": code}).first()
     if row is None:
         return None
     version, phase, deadline = row
