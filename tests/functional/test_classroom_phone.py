@@ -20,7 +20,8 @@ def attribute(page: str, name: str) -> str:
     return html.unescape(re.search(rf'{name}="([^"]*)"', page).group(1))
 
 
-def test_a_phone_plays_a_whole_quiz_from_its_polls(app, client):
+def test_a_phone_plays_a_whole_quiz_from_its_polls(db_app):
+    app, client = db_app, db_app.test_client()
     with app.app_context():
         organizer = factories.organizer()
         live, host_token = classroom.create_session(
@@ -92,7 +93,8 @@ def test_a_phone_plays_a_whole_quiz_from_its_polls(app, client):
     assert "<b>Bo</b>" not in final["html"]  # a nickname is text, never markup
 
 
-def test_a_phone_that_is_no_longer_a_player_is_told_to_reload(app, client):
+def test_a_phone_that_is_no_longer_a_player_is_told_to_reload(db_app):
+    app, client = db_app, db_app.test_client()
     with app.app_context():
         organizer = factories.organizer()
         live, host_token = classroom.create_session(organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], count=2)
@@ -109,3 +111,38 @@ def test_a_phone_that_is_no_longer_a_player_is_told_to_reload(app, client):
     assert ann.get(f"/play/{code}/state").get_json() == {"reload": True}  # removed: the page says so
     assert "removed" in ann.get(f"/play/{code}?lang=en").get_data(as_text=True).lower()
     assert app.test_client().get("/play/000000/state").get_json() == {"reload": True}
+
+
+def test_a_poll_with_nothing_new_is_answered_before_flask(db_app):
+    app, client = db_app, db_app.test_client()
+    """classroom/gate.py: the page's own ETag, the same language, the same version: a 304 with the site's
+    security headers and no trip through Flask. Anything else goes to the view, which agrees."""
+    from flask import request_started
+
+    with app.app_context():
+        organizer = factories.organizer()
+        live, host_token = classroom.create_session(organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], count=2)
+        code = live.code
+    ann = app.test_client()
+    assert ann.post("/join", data={"code": code, "nickname": "Ann"}).status_code == 303
+    etag = attribute(ann.get(f"/play/{code}", headers={"Accept-Language": "en"}).get_data(as_text=True), "data-etag")
+    reached = []
+
+    def count(sender, **extra):
+        reached.append(1)
+
+    request_started.connect(count, app)
+    try:
+        gated = ann.get(f"/play/{code}/state", headers={"If-None-Match": etag, "Accept-Language": "en"})
+        assert gated.status_code == 304 and gated.headers["ETag"] == etag and reached == []
+        assert gated.headers["Content-Security-Policy"] and gated.headers["Cache-Control"] == "no-cache, private"
+        other = ann.get(f"/play/{code}/state", headers={"If-None-Match": etag, "Accept-Language": "zh-CN"})
+        assert other.status_code == 200 and other.get_json()["phase"] == "lobby"  # another language: a body
+        assert len(reached) == 1
+        viewed = ann.get(f"/play/{code}/state?lang=en", headers={"If-None-Match": etag})  # a query: the view
+        assert viewed.status_code == 304 and viewed.headers["ETag"] == etag and len(reached) == 2
+        assert client.post(f"{API}/{code}/advance", headers={"Authorization": f"Bearer {host_token}"}).status_code == 200
+        moved = ann.get(f"/play/{code}/state", headers={"If-None-Match": etag, "Accept-Language": "en"})
+        assert moved.status_code == 200 and moved.get_json()["phase"] == "question"
+    finally:
+        request_started.disconnect(count, app)

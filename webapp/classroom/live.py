@@ -7,13 +7,15 @@ record_answer, state, state_tag); modes.of(session) picks the right one."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Connection, bindparam, literal_column, null, select, update
 
 from .. import clock
 from ..errors import DomainError
 from ..extensions import db
 from ..models import LiveSession, Phase, Player
+from ..types import utcnow
 from . import answers, codes, queries, results, sessions
 from .answers import AnswerResult
 from .sessions import refused
@@ -142,25 +144,31 @@ def record_answer(live: LiveSession, player: Player, question_index, raw_choice,
 # -- what pollers see ----------------------------------------------------------------------------
 
 
-_VERSION_OF_CODE = (  # Core, built once: a poll is the commonest request of a live session
-    select(LiveSession.__table__.c.version, LiveSession.__table__.c.phase, LiveSession.__table__.c.deadline)
-    .where(LiveSession.__table__.c.open_code == bindparam("code"))
-)
+@cache
+def _version_query(dialect: str):
+    """Core, built once per dialect: the version, phase and deadline of the open session with a code, and the
+    database's time to hold the deadline against (a poll is the commonest request of a live session)."""
+    table = LiveSession.__table__
+    now = literal_column(clock.NOW_SQL[dialect]) if dialect in clock.NOW_SQL else null()
+    return select(table.c.version, table.c.phase, table.c.deadline, now).where(table.c.open_code == bindparam("code"))
 
 
-def quick_version(raw_code: str | None) -> int | None:
+def quick_version(raw_code: str | None, connection: Connection | None = None) -> int | None:
     """The version of the open session with this code, from one Core query and no ORM object, when a poll
     can be answered from it alone; None when there is no such session or its question is past the deadline
-    (then the full path turns it into its reveal). A phone's poll that matches gets its 304 from this."""
+    (then the full path turns it into its reveal). A phone's poll that matches gets its 304 from this,
+    before Flask (classroom/gate.py, with its own `connection`) or in the view."""
     code = codes.normalise_code(raw_code)
     if code is None:
         return None
-    row = db.session.connection().execute(_VERSION_OF_CODE, {"code": code}).first()
+    connection = connection if connection is not None else db.session.connection()
+    row = connection.execute(_version_query(connection.dialect.name), {"code": code}).first()
     if row is None:
         return None
-    version, phase, deadline = row
-    if phase == Phase.QUESTION and deadline is not None and clock.now() > deadline:
-        return None
+    version, phase, deadline, now = row
+    if phase == Phase.QUESTION and deadline is not None:
+        if (clock.from_database(now) if now is not None else utcnow()) > deadline:
+            return None
     return version
 
 
