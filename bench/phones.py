@@ -25,7 +25,7 @@ REFRESH_SECONDS = 3.0  # the <noscript> meta refresh of the play page
 KINDS = ("join", "page", "poll", "answer", "answer_trip")
 
 _attr = {name: re.compile(rf'data-{name}="([^"]*)"')
-         for name in ("phase", "index", "state-url", "phone-url", "csrf", "etag", "remaining", "poll-ms")}
+         for name in ("phase", "index", "state-url", "csrf", "etag", "remaining", "poll-ms")}
 _csrf = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 _points = re.compile(r'class="points">\+(\d+)')
 
@@ -86,7 +86,7 @@ class Page:
     def __init__(self, text: str):
         self.text = text
         found = {name: (m.group(1) if (m := pattern.search(text)) else None) for name, pattern in _attr.items()}
-        self.phase, self.state_url = found["phase"], html.unescape(found["phone-url"] or found["state-url"] or "")
+        self.phase, self.state_url = found["phase"], html.unescape(found["state-url"] or "")
         self.index = int(found["index"]) if found["index"] else None
         self.etag = html.unescape(found["etag"] or "")
         self.remaining = float(found["remaining"]) if found["remaining"] else None

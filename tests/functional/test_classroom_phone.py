@@ -37,10 +37,12 @@ def test_a_phone_plays_a_whole_quiz_from_its_polls(db_app):
     ann, bo, cy = phones.values()
 
     page = ann.get(f"/play/{code}?lang=en").get_data(as_text=True)
-    url, etag, csrf = attribute(page, "data-phone-url"), attribute(page, "data-etag"), attribute(page, "data-csrf")
+    url, etag, csrf = attribute(page, "data-state-url"), attribute(page, "data-etag"), attribute(page, "data-csrf")
     assert url == f"/play/{code}/state" and csrf
     polled = ann.get(url, headers={"If-None-Match": etag})
     assert polled.status_code == 304  # the page's own ETag: nothing to do until the host starts
+    assert app.test_client().post("/join", data={"code": code, "nickname": "Dee"}).status_code == 303
+    assert ann.get(url, headers={"If-None-Match": etag}).status_code == 304  # a lobby filling up wakes no phone
 
     def poll(phone, tag=None):
         response = phone.get(url + "?lang=en", headers={"If-None-Match": tag} if tag else {})

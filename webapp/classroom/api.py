@@ -67,8 +67,8 @@ def state(code: str):
     """`?view=phone`: a player's page polling (classroom.js). It needs neither a token nor the answer count,
     so its ETag moves only with the version, and a poll that matches is answered from one small query."""
     phone = request.args.get("view") == "phone"
-    if phone and (version := live_rules.quick_version(code)) is not None:
-        if (etag := live_rules.poll_etag(version, current_tag(), "")) in request.if_none_match:
+    if phone and (look := live_rules.quick_look(code)) is not None:
+        if (etag := live_rules.poll_etag(look[0], current_tag(), "")) in request.if_none_match:
             return poll_reply(Response(status=304), etag)
     live = sessions.get_session(code)
     live_rules.expire_if_due(live)

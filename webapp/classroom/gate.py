@@ -4,7 +4,7 @@ Most requests of a live session are phones asking /play/<code>/state whether the
 shows is still the session's. When it is, the answer is an empty 304, and the whole Flask stack (the
 session cookie, the locale, the hooks) would cost several times the one small query that decides it.
 This WSGI layer answers those itself: the request must carry the ETag the page was given, ask for the
-language that ETag was drawn in, and the session's version must still match (live.quick_version, on a
+language that ETag was drawn in, and the session's phone step must still match (live.quick_look, on a
 connection of the app's own engine). Anything else, including a question past its deadline, goes to
 the view, which does the same check and everything else."""
 
@@ -22,7 +22,7 @@ from ..security import SECURITY_HEADERS
 from . import live as live_rules
 
 _POLL_PATH = re.compile(r"/play/(\d{6})/state")
-_POLL_TAG = re.compile(r'(?:W/)?"(\d+)-([A-Za-z-]+)-"')
+_POLL_TAG = re.compile(r'(?:W/)?"([LF]|[QR]\d+)-([A-Za-z-]+)-"')
 
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 
@@ -43,7 +43,7 @@ class PollGate:
         if environ["REQUEST_METHOD"] == "GET" and not environ.get("QUERY_STRING"):
             path = _POLL_PATH.fullmatch(environ.get("PATH_INFO", ""))
             tag = path and _POLL_TAG.fullmatch(environ.get("HTTP_IF_NONE_MATCH", "").strip())
-            if tag and tag.group(2) == request_tag(environ) and self._version(path.group(1)) == int(tag.group(1)):
+            if tag and tag.group(2) == request_tag(environ) and self._step(path.group(1)) == tag.group(1):
                 start_response("304 Not Modified", [
                     ("ETag", f'"{tag.group(1)}-{tag.group(2)}-"'), ("Cache-Control", "no-cache, private"),
                     *SECURITY_HEADERS,
@@ -51,9 +51,10 @@ class PollGate:
                 return [b""]
         return self.app(environ, start_response)
 
-    def _version(self, code: str) -> int | None:
+    def _step(self, code: str) -> str | None:
         if self.engine is None:
             with self.flask_app.app_context():
                 self.engine = db.engine
         with self.engine.connect() as connection:
-            return live_rules.quick_version(code, connection)
+            look = live_rules.quick_look(code, connection)
+        return look[1] if look else None

@@ -145,31 +145,39 @@ def record_answer(live: LiveSession, player: Player, question_index, raw_choice,
 
 
 @cache
-def _version_query(dialect: str):
-    """Core, built once per dialect: the version, phase and deadline of the open session with a code, and the
-    database's time to hold the deadline against (a poll is the commonest request of a live session)."""
+def _look_query(dialect: str):
+    """Core, built once per dialect: where the open session with a code is (version, phase, question,
+    deadline), and the database's time to hold the deadline against (a poll is the commonest request)."""
     table = LiveSession.__table__
     now = literal_column(clock.NOW_SQL[dialect]) if dialect in clock.NOW_SQL else null()
-    return select(table.c.version, table.c.phase, table.c.deadline, now).where(table.c.open_code == bindparam("code"))
+    return select(
+        table.c.version, table.c.phase, table.c.question_index, table.c.deadline, now,
+    ).where(table.c.open_code == bindparam("code"))
 
 
-def quick_version(raw_code: str | None, connection: Connection | None = None) -> int | None:
-    """The version of the open session with this code, from one Core query and no ORM object, when a poll
-    can be answered from it alone; None when there is no such session or its question is past the deadline
-    (then the full path turns it into its reveal). A phone's poll that matches gets its 304 from this,
+def phone_step(phase: str, index: int | None) -> str:
+    """Where a session is as a phone's page shows it: L (lobby), Q3, R3 (question 3, its reveal), F.
+    It moves only when that page changes: players joining a lobby move the version, not the step."""
+    return {"lobby": "L", "finished": "F"}.get(phase) or f"{'Q' if phase == Phase.QUESTION else 'R'}{index}"
+
+
+def quick_look(raw_code: str | None, connection: Connection | None = None) -> tuple[int, str] | None:
+    """(version, phone step) of the open session with this code, from one Core query and no ORM object, when
+    a poll can be answered from it alone; None when there is no such session or its question is past the
+    deadline (then the full path turns it into its reveal). A poll that matches gets its 304 from this,
     before Flask (classroom/gate.py, with its own `connection`) or in the view."""
     code = codes.normalise_code(raw_code)
     if code is None:
         return None
     connection = connection if connection is not None else db.session.connection()
-    row = connection.execute(_version_query(connection.dialect.name), {"code": code}).first()
+    row = connection.execute(_look_query(connection.dialect.name), {"code": code}).first()
     if row is None:
         return None
-    version, phase, deadline, now = row
+    version, phase, index, deadline, now = row
     if phase == Phase.QUESTION and deadline is not None:
         if (clock.from_database(now) if now is not None else utcnow()) > deadline:
             return None
-    return version
+    return version, phone_step(phase, index)
 
 
 def poll_etag(version: int, lang: str, tag: str) -> str:

@@ -4,7 +4,10 @@ classroom.js on /play/<code> polls /play/<code>/state (under the play path, so t
 with it). While the session's version is the page's, the answer is a 304 from one small query. When it
 moves, the reply carries the new phase as an HTML fragment, drawn once per session version and language
 in each worker and the same for every phone, and `me`: this player's own feedback and lines, which the
-script writes into the fragment's slots. A hall of phones then costs one rendering, not one page each."""
+script writes into the fragment's slots. A hall of phones then costs one rendering, not one page each.
+
+The poll's ETag is the phone step (lobby, question 3, its reveal, finished), not the version: a lobby
+filling up moves the version with every join, and would wake every phone already in it each time."""
 
 from __future__ import annotations
 
@@ -27,10 +30,15 @@ def poll_reply(response: Response, etag: str) -> Response:
     return response
 
 
-def etag(version: int) -> str:
-    """The ETag of a phone's poll: it moves with the version alone (a player's own answer doesn't move it:
-    the phone that sent it knows)."""
-    return live_rules.poll_etag(version, current_tag(), "")
+def etag(step: str) -> str:
+    """The ETag of a phone's poll (unquoted): it moves with the phone step alone (live.phone_step), so
+    players joining the lobby don't wake the phones already in it, and a player's own answer doesn't (the
+    phone that sent it knows)."""
+    return f"{step}-{current_tag()}-"
+
+
+def etag_of(live: LiveSession) -> str:
+    return etag(live_rules.phone_step(live.phase, live.question_index))
 
 
 def me(live: LiveSession, player: Player) -> dict:
@@ -67,7 +75,7 @@ def fragment(live: LiveSession) -> str:
             "classroom/_play_phase.html", public=True, live=live, question=sessions.current_question(live),
             state=results.public_state(live, current_tag()), me=None,
             podium=results.podium(live) if live.phase == Phase.FINISHED else [],
-        )
+        ).strip()
     return _fragments.get((live.id, live.version, current_tag()), draw)
 
 

@@ -15,9 +15,9 @@
   var index = root.getAttribute("data-index");
   var players = root.getAttribute("data-players");
   var role = root.getAttribute("data-role");
-  var phoneUrl = root.getAttribute("data-phone-url");  // a phone: polled instead of url, answered in place
   var csrf = root.getAttribute("data-csrf");
   var phaseBody = root.querySelector("[data-phase-body]");
+  var swaps = role === "player" && !!phaseBody;  // a phone: its poll brings the next phase, drawn in place
   var timer = null;
   var reloading = false;
 
@@ -69,7 +69,7 @@
   }
 
   function apply(state) {
-    if (phoneUrl) { applyPhone(state); return; }
+    if (swaps) { applyPhone(state); return; }
     var stateIndex = state.question ? String(state.question.index) : "";
     if (state.phase !== phase || (state.question && stateIndex !== index)) {
       reload();
@@ -87,7 +87,7 @@
     timer = null;
     var headers = { "Accept": "application/json" };
     if (etag) headers["If-None-Match"] = etag;
-    fetch(phoneUrl || url, { headers: headers, credentials: "same-origin", cache: "no-store" })
+    fetch(url, { headers: headers, credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
         if (response.status === 304) return null;
         if (!response.ok) throw new Error("state " + response.status);
@@ -278,7 +278,7 @@
             showSent(true);
             return;
           }
-          if (reply.status === 409 && !phoneUrl) { reload(); return; } // too late, or moved on: the page says so
+          if (reply.status === 409 && !swaps) { reload(); return; } // too late, or moved on: the page says so
           if (answerError) { answerError.textContent = reply.body.message || ""; answerError.hidden = !reply.body.message; }
           if (reply.status === 409) {
             schedule(200); // too late, or the question moved on: the next phase (and why) comes with the poll
