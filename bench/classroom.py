@@ -7,9 +7,9 @@ A fresh database (SQLite in a temporary directory, or a throwaway PostgreSQL clu
 durability, started by scripts/pg_test.sh), an organizer made directly in it; then everything goes over
 HTTP. The organizer logs in with the form and starts the session with POST /api/v1/sessions, then drives it
 with its Bearer token. Every phone is a browser (bench/phones.py): it joins with the form, loads the HTML
-play page, answers with a form POST → 303 → GET; with JavaScript (90 % by default) it polls the JSON state
-every 2 s with If-None-Match and reloads the page at each phase change; without it, the <noscript> refresh
-reloads the page every 3 s. Retries as phones do them: a failed poll waits for the next tick, a failed
+play page; with JavaScript (90 % by default) it polls /play/<code>/state with If-None-Match at the interval
+the server sets, swaps in the phase the poll brought and answers with fetch (a JSON reply); without it,
+it answers with a form POST → 303 → GET and the <noscript> refresh reloads the page every 3 s. Retries as phones do them: a failed poll waits for the next tick, a failed
 answer is sent again after 1-3 s; 10 % of phones send each answer twice. Rate limits are off (all the
 phones share one address). gunicorn's stderr is read all along and its error lines reported.
 At the end the database is read back: every answer a phone saw accepted must be stored exactly once, and

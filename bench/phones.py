@@ -1,7 +1,8 @@
 """Phones as they really are in a class: a browser that loads HTML pages, keeps cookies, posts forms and
-follows the 303; with JavaScript it polls the JSON state every 2 s with If-None-Match (as
-static/js/classroom.js does) and reloads the page when the phase or the question changes; without it,
-the page's <noscript> refresh reloads it every 3 s while it waits.
+follows the 303; with JavaScript it polls /play/<code>/state with If-None-Match at the interval the
+server sets (as static/js/classroom.js does) and, when the phase or the question changes, swaps in the
+fragment the poll brought instead of loading a page; without it, the page's <noscript> refresh reloads it
+every 3 s while it waits.
 
 Retries as a phone does them: a failed poll (no connection, a 5xx) waits for the next tick; a failed
 page load is tried again after 2 s (the person taps reload); a failed answer is sent again after 1-3 s.
@@ -24,7 +25,7 @@ REFRESH_SECONDS = 3.0  # the <noscript> meta refresh of the play page
 KINDS = ("join", "page", "poll", "answer", "answer_trip")
 
 _attr = {name: re.compile(rf'data-{name}="([^"]*)"')
-         for name in ("phase", "index", "state-url", "etag", "remaining", "poll-ms")}
+         for name in ("phase", "index", "state-url", "csrf", "etag", "remaining", "poll-ms")}
 _csrf = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 _points = re.compile(r'class="points">\+(\d+)')
 
@@ -90,7 +91,7 @@ class Page:
         self.etag = html.unescape(found["etag"] or "")
         self.remaining = float(found["remaining"]) if found["remaining"] else None
         self.poll_seconds = int(found["poll-ms"]) / 1000 if found["poll-ms"] else POLL_SECONDS  # the server sets it
-        self.csrf = (m.group(1) if (m := _csrf.search(text)) else None)
+        self.csrf = (m.group(1) if (m := _csrf.search(text)) else found["csrf"])
         self.choices = text.count('name="choice"')
         self.multiple = 'type="checkbox" name="choice"' in text
         self.refreshes = 'http-equiv="refresh"' in text
@@ -99,6 +100,18 @@ class Page:
         self.refused = 'class="notice error"' in text
         points = _points.search(text)
         self.points = int(points.group(1)) if points else None
+
+    @classmethod
+    def swapped(cls, body: dict, before: "Page", etag: str) -> "Page":
+        """The page after classroom.js swapped in the phase a poll brought (its fragment and `me`)."""
+        page = cls(body["html"])
+        page.phase, page.index, page.remaining = body["phase"], body["index"], body["remaining"]
+        page.poll_seconds = body["poll_ms"] / 1000 or before.poll_seconds
+        page.state_url, page.csrf, page.etag = before.state_url, before.csrf, etag
+        me = body["me"]
+        page.late = me["feedback"] == "late"
+        page.points = me["gained"] if me["feedback"] == "right" else None
+        return page
 
 
 class Phone:
@@ -138,9 +151,12 @@ class Phone:
             return Page(payload.decode())
         page = self._retrying(get, (2.0, 2.0))
         if page is not None:
-            self.page = page
-            if page.phase == "reveal" and page.points is not None and page.index is not None:
-                self.out["points_seen"].append((self.nickname, page.index, page.points))
+            self.show(page)
+
+    def show(self, page: Page) -> None:
+        self.page = page
+        if page.phase == "reveal" and page.points is not None and page.index is not None:
+            self.out["points_seen"].append((self.nickname, page.index, page.points))
 
     def _join(self) -> None:
         def join():
@@ -197,7 +213,7 @@ class Phone:
                 return "sent"
             if status != 409:
                 raise AssertionError(f"answer {status} {payload[:100]!r}")
-            self.load()  # too late, or the question moved on: the reloaded page says which
+            # too late, or the question moved on: the page says so, and its next poll brings the reveal
             return "late" if json.loads(payload).get("reason") == "too_late" else "refused"
 
         outcome = None
@@ -243,7 +259,15 @@ class Phone:
                 continue
             etag = response.getheader("ETag") or etag
             state = json.loads(payload)
+            if state.get("reload"):
+                self.load()
+                return True
             interval = state.get("poll_ms", 0) / 1000 or interval
+            if "html" in state:  # /play/<code>/state: the phase comes with the poll
+                if (state["phase"], state["index"]) != (page.phase, page.index):
+                    self.show(Page.swapped(state, page, etag))
+                    return True
+                continue
             index = state["question"]["index"] if state.get("question") else None
             if state["phase"] != page.phase or (index is not None and index != page.index):
                 self.load()

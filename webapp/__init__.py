@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from whitenoise import WhiteNoise
 
 from . import catalog, cli, config, errors, health, i18n, page_cache, ratelimits, security, views_common
+from .classroom.gate import PollGate
 from .extensions import babel, compress, csrf, db, migrate, static_digest
 
 
@@ -30,6 +31,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = os.urandom(32).hex()  # debug/testing only: config.check() allowed it
     page_cache.init_app(app)  # shared pages answered before Flask; static files before that
+    app.wsgi_app = PollGate(app.wsgi_app, app)  # a phone's poll with nothing new: its 304 before Flask
     serve_static_files(app)
     if hops := app.config["TRUSTED_PROXY_HOPS"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)

@@ -15,10 +15,17 @@ from sqlalchemy import text
 from .extensions import db
 from .types import utcnow
 
-QUERIES = {
-    "postgresql": "SELECT clock_timestamp()",
-    "sqlite": "SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')",
+NOW_SQL = {  # the database's time as an SQL expression, by dialect
+    "postgresql": "clock_timestamp()",
+    "sqlite": "strftime('%Y-%m-%d %H:%M:%f', 'now')",
 }
+
+
+def from_database(value) -> datetime:
+    """A NOW_SQL value as a timezone-aware UTC datetime."""
+    if isinstance(value, str):  # SQLite: UTC, without a zone
+        value = datetime.strptime(value, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
 
 
 def now() -> datetime:
@@ -28,13 +35,10 @@ def now() -> datetime:
     cached = g.get("_db_now") if has_request_context() else None
     if cached is not None:
         return cached
-    query = QUERIES.get(db.session.get_bind().dialect.name)
-    if query is None:
+    expression = NOW_SQL.get(db.session.get_bind().dialect.name)
+    if expression is None:
         return utcnow()
-    value = db.session.execute(text(query)).scalar_one()
-    if isinstance(value, str):  # SQLite: UTC, without a zone
-        value = datetime.strptime(value, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc)
-    value = value.astimezone(timezone.utc)
+    value = from_database(db.session.execute(text(f"SELECT {expression}")).scalar_one())
     if has_request_context():
         g._db_now = value
     return value

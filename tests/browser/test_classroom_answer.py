@@ -3,7 +3,10 @@ shows "Answer sent!" itself); when the network drops that request, the plain for
 
 from __future__ import annotations
 
+import re
+
 from tests import factories
+from tests.browser.helpers import screenshot
 from webapp.classroom import live as classroom
 
 WAIT = 15_000
@@ -73,3 +76,56 @@ def test_an_answer_goes_without_a_page_load_and_falls_back_to_the_form(live_app,
 
         live = sessions.find_session(code)
         assert queries.answer_count(live, 0) == 2
+
+
+def test_a_phone_plays_to_the_end_without_loading_a_page(live_app, context_factory):
+    """After joining, every phase comes with the poll and is drawn in place: the question (answered with
+    fetch), the reveal with this player's own feedback and rank, the next question, the final rank."""
+    app, base = live_app
+    with app.app_context():
+        organizer = factories.organizer("swap-teacher", "swap-password")
+        live, host_token = classroom.create_session(
+            organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], time_limit=60, count=2,
+        )
+        code = live.code
+        questions = factories.questions(code)
+    host = context_factory().request
+    headers = {"Authorization": f"Bearer {host_token}"}
+    ann = joined_phone(context_factory, base, code, "Ann")
+    bo = joined_phone(context_factory, base, code, "Bo")
+    loads = []
+    for phone in (ann, bo):
+        phone.on("load", lambda phone=phone: loads.append(phone.url))
+
+    for number, question in enumerate(questions):
+        assert host.post(f"{base}/api/v1/sessions/{code}/advance", headers=headers).ok
+        ann.get_by_text(f"Question {number + 1} of 2").wait_for(timeout=WAIT)
+        choices = ann.locator(".answer-button")
+        if question.kind == "multiple":
+            for index in sorted(question.answer):
+                choices.nth(index).click()
+            ann.get_by_role("button", name="Send my answer").click()
+        else:
+            choices.nth(sorted(question.answer)[0]).click()
+        ann.get_by_role("heading", name="Answer sent!").wait_for(timeout=WAIT)
+        wrong = next(i for i in range(len(question.choices)) if i not in question.answer)
+        bo.locator(".answer-button").nth(wrong).click()  # a checkbox for a multiple choice: not sent
+        if question.kind == "multiple":
+            bo.get_by_role("button", name="Send my answer").click()
+        # both have answered: the reveal comes by itself
+        ann.get_by_role("heading", name="Right!").wait_for(timeout=WAIT)
+        bo.get_by_role("heading", name="Not this time").wait_for(timeout=WAIT)
+        assert ann.locator(".feedback:visible").count() == 1 and bo.locator(".feedback:visible").count() == 1
+        assert re.fullmatch(r"\+\d+ points", ann.locator(".feedback.right .points").inner_text())
+        assert ann.locator(".rank-line").inner_text().startswith("You are number 1 with ")
+        assert ann.locator(".code-strip").inner_text().startswith("Ann · ")
+        if number == 0:
+            screenshot(ann, "phone-reveal-swapped")
+
+    assert host.post(f"{base}/api/v1/sessions/{code}/advance", headers=headers).ok
+    ann.get_by_role("heading", name="The quiz is over").wait_for(timeout=WAIT)
+    assert ann.locator(".final-rank").inner_text().startswith("You finished number 1 with ")
+    assert ann.locator(".final-rank").inner_text().endswith("and 2 of 2 right.")
+    bo.get_by_role("heading", name="The quiz is over").wait_for(timeout=WAIT)
+    assert "0 of 2 right" in bo.locator(".final-rank").inner_text()
+    assert loads == []  # not one page loaded after joining

@@ -56,7 +56,7 @@ def test_answers_do_not_wake_every_phone_but_the_host_sees_the_count(app, client
 
 
 def test_a_phones_page_polls_with_the_etag_it_was_given_and_answers_do_not_wake_it(app, client):
-    """The play page polls `?view=phone` with the ETag written in the page: 304 from the first poll, through
+    """The play page polls /play/<code>/state with the ETag written in the page: 304 from the first poll, through
     other players' answers, until the phase changes; a question past its deadline still turns into its
     reveal on that poll (the quick path steps aside)."""
     import html
@@ -75,7 +75,7 @@ def test_a_phones_page_polls_with_the_etag_it_was_given_and_answers_do_not_wake_
     page = phones[2].get(f"/play/{code}").get_data(as_text=True)
     url = html.unescape(re.search(r'data-state-url="([^"]+)"', page).group(1))
     etag = html.unescape(re.search(r'data-etag="([^"]+)"', page).group(1))
-    assert url == f"{API}/{code}/state?view=phone"
+    assert url == f"/play/{code}/state"
     host_page = client.get(f"/classroom/{code}/host").get_data(as_text=True)
     host_url = html.unescape(re.search(r'data-state-url="([^"]+)"', host_page).group(1))
     host_etag = html.unescape(re.search(r'data-etag="([^"]+)"', host_page).group(1))
@@ -94,7 +94,7 @@ def test_a_phones_page_polls_with_the_etag_it_was_given_and_answers_do_not_wake_
         factories.move_deadline(code, -1)
     response = poll(etag)
     assert response.status_code == 200 and response.get_json()["phase"] == "reveal"
-    assert response.get_json()["answers"] == 1 and "me" not in response.get_json()
+    assert response.get_json()["me"]["feedback"] == "none" and "data-feedback=\"none\"" in response.get_json()["html"]
 
 
 def test_the_answer_form_sent_by_javascript_gets_json_and_no_page(app, client):

@@ -50,15 +50,25 @@ def too_late(player: Player, question_index: int, now: datetime) -> AnswerResult
     return refusal("too_late")
 
 
-def earlier_result(live: LiveSession, player: Player, question_index) -> AnswerResult | None:
+def check_request(live: LiveSession, question_index) -> None:
     """The checks both kinds of session start with: a finished session refuses, a malformed index is a bad
-    request, and a question this player already answered gets its first result again."""
+    request."""
     if live.phase == Phase.FINISHED:
         raise refused("finished", 409)
     if isinstance(question_index, bool) or not isinstance(question_index, int):
         raise refused("bad_request", 400)
+
+
+def earlier_answer(player: Player, question_index: int) -> AnswerResult | None:
+    """The first result of a question this player already answered, if they did."""
     earlier = queries.answer_of(player, question_index)
     return AnswerResult(True, earlier.correct, earlier.points, repeated=True) if earlier is not None else None
+
+
+def earlier_result(live: LiveSession, player: Player, question_index) -> AnswerResult | None:
+    """check_request, then the first result of a question this player already answered."""
+    check_request(live, question_index)
+    return earlier_answer(player, question_index)
 
 
 def parse_choice(raw, question: Question) -> list[int]:

@@ -14,6 +14,7 @@ from ..models import LiveSession
 from .. import exports
 from . import live as live_rules
 from . import modes, results, sessions, tables
+from .phone import poll_reply
 from .players import join_limit
 from .sessions import refused
 
@@ -61,20 +62,13 @@ def join(code: str):
     return jsonify(player_token=token), 201
 
 
-def poll_reply(response: Response, etag: str) -> Response:
-    """A poll's answer (the body or a 304): its ETag, and never cached but by this browser."""
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = "no-cache, private"
-    return response
-
-
 @api.get("/<code>/state")
 def state(code: str):
     """`?view=phone`: a player's page polling (classroom.js). It needs neither a token nor the answer count,
     so its ETag moves only with the version, and a poll that matches is answered from one small query."""
     phone = request.args.get("view") == "phone"
-    if phone and (version := live_rules.quick_version(code)) is not None:
-        if (etag := live_rules.poll_etag(version, current_tag(), "")) in request.if_none_match:
+    if phone and (look := live_rules.quick_look(code)) is not None:
+        if (etag := live_rules.poll_etag(look[0], current_tag(), "")) in request.if_none_match:
             return poll_reply(Response(status=304), etag)
     live = sessions.get_session(code)
     live_rules.expire_if_due(live)

@@ -7,12 +7,15 @@ record_answer, state, state_tag); modes.of(session) picks the right one."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, bindparam, literal_column, null, select, update
 
 from .. import clock
+from ..errors import DomainError
 from ..extensions import db
 from ..models import LiveSession, Phase, Player
+from ..types import utcnow
 from . import answers, codes, queries, results, sessions
 from .answers import AnswerResult
 from .sessions import refused
@@ -104,28 +107,36 @@ def expire_if_due(live: LiveSession, now: datetime | None = None) -> None:
 
 
 def record_answer(live: LiveSession, player: Player, question_index, raw_choice, now: datetime | None = None) -> AnswerResult:
-    """Only the open question takes answers, until its deadline; the last player to answer reveals it."""
-    if (earlier := answers.earlier_result(live, player, question_index)) is not None:
-        return earlier
+    """Only the open question takes answers, until its deadline; the last player to answer reveals it.
+
+    An answer sent again gets its first result: while the question is open the unique constraint on
+    (player, question) finds it (store_once), so the usual answer costs no lookup first."""
+    answers.check_request(live, question_index)
     now = now or clock.now()
-    if live.phase != Phase.QUESTION:
+    is_open = (live.phase == Phase.QUESTION and question_index == live.question_index
+               and (live.deadline is None or now <= live.deadline))
+    if not is_open:
+        if (earlier := answers.earlier_answer(player, question_index)) is not None:
+            return earlier
         if question_index == live.question_index:  # it closed while the answer was on its way
             return answers.too_late(player, question_index, now)
-        return answers.refusal("not_question")
-    if question_index != live.question_index:
-        return answers.refusal("wrong_question")
-    if live.deadline is not None and now > live.deadline:
-        return answers.too_late(player, question_index, now)
+        return answers.refusal("wrong_question" if live.phase == Phase.QUESTION else "not_question")
     question = sessions.questions_of(live)[question_index]
     remaining = (live.deadline - now).total_seconds() if live.deadline else None
-    result = answers.store_once(
-        player, question_index, question, raw_choice,
-        lambda correct: codes.points_for(correct, live.scoring, live.time_limit, remaining), now,
-    )
+    try:
+        result = answers.store_once(
+            player, question_index, question, raw_choice,
+            lambda correct: codes.points_for(correct, live.scoring, live.time_limit, remaining), now,
+        )
+    except DomainError:  # a bad choice; but sent again after a good one, it gets the first result
+        if (earlier := answers.earlier_answer(player, question_index)) is not None:
+            return earlier
+        raise
     if result.repeated:
         return result
+    session_id = live.id  # read before the commit expires `live`
     db.session.commit()  # no version bump: pollers see a new answer count through the ETag (see state_tag)
-    if queries.answer_count(live, question_index) >= queries.player_count(live):  # everyone has answered: reveal now
+    if queries.unanswered(session_id, question_index) == 0:  # everyone has answered: reveal now
         _transition(live, Phase.QUESTION, question_index, phase=Phase.REVEAL)
     return result
 
@@ -133,22 +144,40 @@ def record_answer(live: LiveSession, player: Player, question_index, raw_choice,
 # -- what pollers see ----------------------------------------------------------------------------
 
 
-def quick_version(raw_code: str | None) -> int | None:
-    """The version of the open session with this code, from one Core query and no ORM object, when a poll
-    can be answered from it alone; None when there is no such session or its question is past the deadline
-    (then the full path turns it into its reveal). A phone's poll that matches gets its 304 from this."""
+@cache
+def _look_query(dialect: str):
+    """Core, built once per dialect: where the open session with a code is (version, phase, question,
+    deadline), and the database's time to hold the deadline against (a poll is the commonest request)."""
+    table = LiveSession.__table__
+    now = literal_column(clock.NOW_SQL[dialect]) if dialect in clock.NOW_SQL else null()
+    return select(
+        table.c.version, table.c.phase, table.c.question_index, table.c.deadline, now,
+    ).where(table.c.open_code == bindparam("code"))
+
+
+def phone_step(phase: str, index: int | None) -> str:
+    """Where a session is as a phone's page shows it: L (lobby), Q3, R3 (question 3, its reveal), F.
+    It moves only when that page changes: players joining a lobby move the version, not the step."""
+    return {"lobby": "L", "finished": "F"}.get(phase) or f"{'Q' if phase == Phase.QUESTION else 'R'}{index}"
+
+
+def quick_look(raw_code: str | None, connection: Connection | None = None) -> tuple[int, str] | None:
+    """(version, phone step) of the open session with this code, from one Core query and no ORM object, when
+    a poll can be answered from it alone; None when there is no such session or its question is past the
+    deadline (then the full path turns it into its reveal). A poll that matches gets its 304 from this,
+    before Flask (classroom/gate.py, with its own `connection`) or in the view."""
     code = codes.normalise_code(raw_code)
     if code is None:
         return None
-    row = db.session.execute(
-        select(LiveSession.version, LiveSession.phase, LiveSession.deadline).where(LiveSession.open_code == code)
-    ).first()
+    connection = connection if connection is not None else db.session.connection()
+    row = connection.execute(_look_query(connection.dialect.name), {"code": code}).first()
     if row is None:
         return None
-    version, phase, deadline = row
-    if phase == Phase.QUESTION and deadline is not None and clock.now() > deadline:
-        return None
-    return version
+    version, phase, index, deadline, now = row
+    if phase == Phase.QUESTION and deadline is not None:
+        if (clock.from_database(now) if now is not None else utcnow()) > deadline:
+            return None
+    return version, phone_step(phase, index)
 
 
 def poll_etag(version: int, lang: str, tag: str) -> str:

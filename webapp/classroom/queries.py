@@ -3,7 +3,7 @@ how many answered, how many got it right."""
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, exists, func, select
 
 from ..extensions import db
 from ..models import Answer, LateAnswer, LiveSession, Player
@@ -50,6 +50,12 @@ def answer_count(live: LiveSession, index: int | None = None) -> int:
     return db.session.scalar(
         select(func.count(Answer.id)).join(Player).where(active_players(live.id), Answer.question_index == index)
     ) or 0
+
+
+def unanswered(session_id: int, index: int) -> int:
+    """How many active players have not answered question `index` (one anti-join on the unique index)."""
+    answered = exists().where(Answer.player_id == Player.id, Answer.question_index == index)
+    return db.session.scalar(select(func.count(Player.id)).where(active_players(session_id), ~answered)) or 0
 
 
 def answer_of(player: Player, index: int | None) -> Answer | None:

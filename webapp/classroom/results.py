@@ -88,6 +88,7 @@ class VersionCache:
 
 
 _rankings = VersionCache(64)
+_standings = VersionCache(64)  # the same, by player id
 _states = VersionCache(256)
 
 
@@ -143,7 +144,9 @@ def ranking(live: LiveSession) -> list[Standing]:
 
 
 def standing_of(live: LiveSession, player: Player) -> Standing | None:
-    return next((s for s in ranking(live) if s.player_id == player.id), None)
+    """One player's standing (a lookup: a reveal asks it of every phone in the hall)."""
+    by_player = _standings.get((live.id, live.version), lambda: {s.player_id: s for s in ranking(live)})
+    return by_player.get(player.id)
 
 
 # -- how the class answered ----------------------------------------------------------------------
@@ -231,14 +234,27 @@ def public_state(live: LiveSession, tag: str, now: datetime | None = None) -> di
 
     Built once per (session, version, language) in each worker and copied: everything in it changes
     only with the version, except the seconds left and, during a question, the answer count."""
-    now = now or clock.now()
-    built = _states.get((live.id, live.version, tag), lambda: _build_public_state(live, tag))
-    state = json.loads(json.dumps(built))  # a deep copy the caller may add to
+    state = json.loads(json.dumps(_built_state(live, tag)))  # a deep copy the caller may add to
     if live.phase == Phase.QUESTION:
         state["answers"] = queries.answer_count(live)
         if live.deadline is not None:
-            state["remaining"] = round(max(0.0, (live.deadline - now).total_seconds()), 1)
+            state["remaining"] = seconds_left(live, now)
     return state
+
+
+def seconds_left(live: LiveSession, now: datetime | None = None) -> float:
+    """Seconds to the open question's deadline, one decimal, never below 0."""
+    return round(max(0.0, (live.deadline - (now or clock.now())).total_seconds()), 1)
+
+
+def poll_interval(live: LiveSession, tag: str) -> int:
+    """The milliseconds pages of this session poll at (set by its size, as of this version)."""
+    return _built_state(live, tag)["poll_ms"]
+
+
+def _built_state(live: LiveSession, tag: str) -> dict:
+    """The cached public state of this version: read it, never change it."""
+    return _states.get((live.id, live.version, tag), lambda: _build_public_state(live, tag))
 
 
 def _build_public_state(live: LiveSession, tag: str) -> dict:
@@ -265,7 +281,7 @@ def _build_public_state(live: LiveSession, tag: str) -> dict:
     if question is not None:
         state["question"] = question_body(question, live.question_index, tag)
         if state["deadline"]:
-            state["remaining"] = round(max(0.0, (live.deadline - now).total_seconds()), 1)
+            state["remaining"] = seconds_left(live, now)
     if live.phase == Phase.REVEAL and question is not None:
         state["reveal"] = {
             "answer": sorted(question.answer),

@@ -18,7 +18,7 @@ from ..models import LiveSession, Phase
 from ..views_common import form_page, quiz_form
 from . import live as live_rules
 from . import certificates as awards
-from . import modes, players, present, qr, queries, results, sessions
+from . import modes, phone, players, present, qr, queries, results, sessions
 from .forms import AdvanceForm, AnswerForm, JoinForm, NewSessionForm, RemovePlayerForm
 from .players import bad_code_page, current_player, gone_page, join_limit, set_player_cookie
 
@@ -82,7 +82,7 @@ def host_context(live: LiveSession) -> dict:
         "counts": results.current_counts(live), "fit": present.fit_class(question, current_tag()),
         "late": queries.late_counts(live).get(live.question_index, 0) if live.phase == Phase.REVEAL else 0,
         "standings": standings, "podium": results.top_places(standings), "state": results.public_state(live, current_tag()),
-        "poll_view": None, "poll_etag": live_rules.poll_etag(live.version, current_tag(), live_rules.state_tag(live, None)),
+        "state_url": url_for("classroom_api.state", code=live.code), "poll_etag": live_rules.poll_etag(live.version, current_tag(), live_rules.state_tag(live, None)),
         "lobby_size": LOBBY_SIZE, "board_size": BOARD_SIZE,
         "advance_form": AdvanceForm(expected=f"{live.phase}:{live.question_index}"), "remove_form": RemovePlayerForm(),
     }
@@ -208,16 +208,30 @@ def play(code: str):
 
 
 def play_context(live: LiveSession, player) -> dict:
-    question = sessions.current_question(live)
+    mine = phone.me(live, player)
     return {
-        "live": live, "player": player, "question": question, "quiz": sessions.quiz_of(live),
-        "answer": queries.answer_of(player, live.question_index) if question else None,
-        "late": live.phase == Phase.REVEAL and queries.came_late(player, live.question_index),
-        "standing": results.standing_of(live, player) if live.phase != Phase.LOBBY else None,
+        "live": live, "player": player, "question": sessions.current_question(live), "quiz": sessions.quiz_of(live),
+        "me": mine, "answer": mine["answered"], "public": False,
         "podium": results.podium(live) if live.phase == Phase.FINISHED else [],
         "state": results.public_state(live, current_tag()), "form": AnswerForm(question=live.question_index),
-        "poll_view": "phone", "poll_etag": live_rules.poll_etag(live.version, current_tag(), ""),
+        "state_url": url_for("classroom.phone_state", code=live.code), "poll_etag": phone.etag_of(live),
     }
+
+
+@bp.get("/play/<code>/state")
+def phone_state(code: str):
+    """What classroom.js on the play page polls: a 304 while the version is the page's; else the new phase
+    as a fragment and this player's own part (classroom/phone.py). `reload` when the page itself must
+    change: no such player any more, or a self-paced session."""
+    if (look := live_rules.quick_look(code)) is not None:
+        if (etag := phone.etag(look[1])) in request.if_none_match:
+            return phone.poll_reply(Response(status=304), etag)
+    live = sessions.find_session(code)
+    player = current_player(live)[0] if live is not None and not live.self_paced else None
+    if player is None:
+        return phone.poll_reply(jsonify(reload=True), "gone")
+    live_rules.expire_if_due(live)
+    return phone.poll_reply(jsonify(phone.state(live, player)), phone.etag_of(live))
 
 
 @bp.post("/play/<code>/answer")

@@ -1,5 +1,7 @@
 /* Live class quizzes: poll the session state every 2 s (cheap: 304 while nothing changed), keep the
-   countdown and the answer count moving, reload the page when the phase or the question changes.
+   countdown and the answer count moving. When the phase or the question changes, the host's screen
+   reloads; a phone swaps in the new phase its poll brought (/play/<code>/state: an HTML fragment shared by
+   every phone, and `me`, this player's own lines) without loading a page.
    Every page works without this file (forms, and a <noscript> refresh while waiting). */
 (function () {
   "use strict";
@@ -13,6 +15,9 @@
   var index = root.getAttribute("data-index");
   var players = root.getAttribute("data-players");
   var role = root.getAttribute("data-role");
+  var csrf = root.getAttribute("data-csrf");
+  var phaseBody = root.querySelector("[data-phase-body]");
+  var swaps = role === "player" && !!phaseBody;  // a phone: its poll brings the next phase, drawn in place
   var timer = null;
   var reloading = false;
 
@@ -26,7 +31,45 @@
     root.querySelectorAll(selector).forEach(function (el) { el.textContent = String(value); });
   }
 
+  // A phone: the new phase in place. `me` fills the fragment's [data-me] slots and picks its feedback.
+  function fillMine(me) {
+    if (!me) return;
+    root.querySelectorAll("[data-me]").forEach(function (el) {
+      var text = (me.text && me.text[el.getAttribute("data-me")]) || "";
+      el.textContent = text;
+      var line = el.closest(".rank-line, .final-rank");
+      if (line) line.hidden = !text;
+    });
+    root.querySelectorAll("[data-feedback]").forEach(function (el) {
+      el.hidden = el.getAttribute("data-feedback") !== me.feedback;
+    });
+  }
+
+  function applyPhone(body) {
+    if (body.reload || !phaseBody || typeof body.html !== "string") { reload(); return; }
+    var bodyIndex = body.index === null || body.index === undefined ? "" : String(body.index);
+    if (body.phase === phase && bodyIndex === index) { fillMine(body.me); return; }
+    phase = body.phase;
+    index = bodyIndex;
+    root.setAttribute("data-phase", phase);
+    root.setAttribute("data-index", index);
+    phaseBody.innerHTML = body.html;
+    root.querySelectorAll(".notice.error[data-reason]").forEach(function (el) { el.remove(); }); // the last phase's
+    fillMine(body.me);
+    var countdownEl = phaseBody.querySelector("[data-remaining]");
+    if (countdownEl && body.remaining !== null && body.remaining !== undefined) {
+      countdownEl.setAttribute("data-remaining", String(body.remaining));
+    }
+    startCountdown();
+    bindAnswerForm();
+    if (body.me && body.me.answered) showSent(false);
+    var heading = phaseBody.querySelector(".feedback:not([hidden]) h1, h1[tabindex]");
+    if (heading) heading.focus(); // screen readers hear the new phase
+    else window.scrollTo(0, 0);
+  }
+
   function apply(state) {
+    if (swaps) { applyPhone(state); return; }
     var stateIndex = state.question ? String(state.question.index) : "";
     if (state.phase !== phase || (state.question && stateIndex !== index)) {
       reload();
@@ -67,19 +110,27 @@
   }
 
   // The countdown: the server sent the seconds left; count down from there and ask for the state at zero.
-  var countdown = root.querySelector("[data-remaining]");
-  if (countdown) {
+  var tick = null;
+  function startCountdown() {
+    if (tick) { window.clearInterval(tick); tick = null; }
+    var countdown = root.querySelector("[data-remaining]");
+    if (!countdown) return;
     var endsAt = Date.now() + parseFloat(countdown.getAttribute("data-remaining")) * 1000;
     var box = countdown.closest(".countdown");
-    var live = countdown.closest(".countdown-live");
-    if (live) live.hidden = false;  // the seconds tick here; the clock time stays beside them, smaller
+    var liveBox = countdown.closest(".countdown-live");
+    if (liveBox) liveBox.hidden = false;  // the seconds tick here; the clock time stays beside them, smaller
     if (box) box.classList.add("ticking");
-    var tick = window.setInterval(function () {
+    var show = function () {
       var left = Math.max(0, Math.ceil((endsAt - Date.now()) / 1000));
       countdown.textContent = String(left);
       if (box) box.classList.toggle("urgent", left <= 5);
-      if (left <= 0) {
+      return left;
+    };
+    show();
+    tick = window.setInterval(function () {
+      if (show() <= 0) {
         window.clearInterval(tick);
+        tick = null;
         onTimeUp();
         // the server turns the question into its reveal once the deadline has passed; spread a hall's phones
         // over a second rather than all asking in the same instant
@@ -180,10 +231,37 @@
 
   // A player's answer goes with fetch: the page shows "sent" itself instead of loading a whole new page
   // (the server's JSON reply). Anything unexpected falls back to the real form POST.
-  var sent = root.querySelector("[data-answer-sent]");
-  var answerError = root.querySelector("[data-answer-error]");
-  var answerForm = root.querySelector("form.answer-form");
-  if (role === "player" && answerForm && sent && window.fetch && window.FormData) {
+  function showSent(focus) {
+    var form = root.querySelector("form.answer-form");
+    var sent = root.querySelector("[data-answer-sent]");
+    if (!form || !sent) return;
+    form.hidden = true;
+    sent.hidden = false;
+    if (focus) {
+      sent.setAttribute("tabindex", "-1");
+      sent.focus(); // screen readers hear "Answer sent!"
+    }
+  }
+
+  function bindAnswerForm() {
+    var answerForm = root.querySelector("form.answer-form");
+    if (!answerForm) return;
+    if (csrf) answerForm.querySelectorAll("input[name=csrf_token]").forEach(function (el) { el.value = csrf; });
+    var sent = root.querySelector("[data-answer-sent]");
+    var answerError = root.querySelector("[data-answer-error]");
+    // One tap answers: disable the buttons so a double tap can't send twice (the server would refuse anyway).
+    answerForm.addEventListener("submit", function () {
+      window.setTimeout(function () {
+        answerForm.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+      }, 0);
+      answerForm.setAttribute("aria-busy", "true");
+    });
+    if (role !== "player" || !sent || !window.fetch || !window.FormData) return;
+    var enable = function () {
+      answerForm.removeAttribute("data-sending");
+      answerForm.removeAttribute("aria-busy");
+      answerForm.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+    };
     answerForm.addEventListener("submit", function (event) {
       if (answerForm.getAttribute("data-sending")) { event.preventDefault(); return; }
       var data = new FormData(answerForm);
@@ -191,25 +269,21 @@
       else if (!answerForm.querySelector("input[name=choice]")) return; // no submitter known: the plain POST
       event.preventDefault();
       answerForm.setAttribute("data-sending", "1");
-      answerForm.setAttribute("aria-busy", "true");
-      answerForm.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
       fetch(answerForm.action, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (response) {
           return response.json().then(function (body) { return { status: response.status, body: body }; });
         })
         .then(function (reply) {
           if (reply.body.accepted) {
-            answerForm.hidden = true;
-            sent.hidden = false;
-            sent.setAttribute("tabindex", "-1");
-            sent.focus(); // screen readers hear "Answer sent!"
-          } else if (reply.status === 409) {
-            reload(); // too late, or the question moved on: the page says so
+            showSent(true);
+            return;
+          }
+          if (reply.status === 409 && !swaps) { reload(); return; } // too late, or moved on: the page says so
+          if (answerError) { answerError.textContent = reply.body.message || ""; answerError.hidden = !reply.body.message; }
+          if (reply.status === 409) {
+            schedule(200); // too late, or the question moved on: the next phase (and why) comes with the poll
           } else {
-            answerForm.removeAttribute("data-sending");
-            answerForm.removeAttribute("aria-busy");
-            answerForm.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
-            if (answerError) { answerError.textContent = reply.body.message || ""; answerError.hidden = !reply.body.message; }
+            enable();
           }
         })
         .catch(function () {
@@ -226,8 +300,7 @@
     });
   }
 
-  // One tap answers: disable the buttons so a double tap can't send twice (the server would refuse anyway).
-  root.querySelectorAll("form.answer-form, form.advance-form").forEach(function (form) {
+  root.querySelectorAll("form.advance-form").forEach(function (form) {
     form.addEventListener("submit", function () {
       window.setTimeout(function () {
         form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
@@ -236,5 +309,7 @@
     });
   });
 
+  startCountdown();
+  bindAnswerForm();
   schedule(POLL_MS);
 })();

@@ -1,0 +1,150 @@
+"""A phone with JavaScript changes phase from its poll (/play/<code>/state), without loading a page: the
+poll brings the new phase as one fragment shared by every phone, and `me`, the player's own lines."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from sqlalchemy import select
+
+from tests import factories
+from webapp.classroom import live as classroom
+from webapp.extensions import db
+from webapp.models import Answer, Player
+
+API = "/api/v1/sessions"
+
+
+def attribute(page: str, name: str) -> str:
+    return html.unescape(re.search(rf'{name}="([^"]*)"', page).group(1))
+
+
+def test_a_phone_plays_a_whole_quiz_from_its_polls(db_app):
+    app, client = db_app, db_app.test_client()
+    with app.app_context():
+        organizer = factories.organizer()
+        live, host_token = classroom.create_session(
+            organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], time_limit=60, count=2,
+        )
+        code = live.code
+        keys = [sorted(q.answer) for q in factories.questions(code)]
+        choices = [len(q.choices) for q in factories.questions(code)]
+    host = {"Authorization": f"Bearer {host_token}"}
+    phones = {name: app.test_client() for name in ("Ann", "<b>Bo</b>", "Cy")}
+    for name, phone in phones.items():
+        assert phone.post("/join", data={"code": code, "nickname": name}).status_code == 303
+    ann, bo, cy = phones.values()
+
+    page = ann.get(f"/play/{code}?lang=en").get_data(as_text=True)
+    url, etag, csrf = attribute(page, "data-state-url"), attribute(page, "data-etag"), attribute(page, "data-csrf")
+    assert url == f"/play/{code}/state" and csrf
+    polled = ann.get(url, headers={"If-None-Match": etag})
+    assert polled.status_code == 304  # the page's own ETag: nothing to do until the host starts
+    assert app.test_client().post("/join", data={"code": code, "nickname": "Dee"}).status_code == 303
+    assert ann.get(url, headers={"If-None-Match": etag}).status_code == 304  # a lobby filling up wakes no phone
+
+    def poll(phone, tag=None):
+        response = phone.get(url + "?lang=en", headers={"If-None-Match": tag} if tag else {})
+        assert response.headers["Cache-Control"] == "no-cache, private"
+        return response.status_code, response.headers.get("ETag"), response.get_json(silent=True)
+
+    assert client.post(f"{API}/{code}/advance", headers=host).status_code == 200
+    status, question_etag, body = poll(ann, etag)
+    assert status == 200 and body["phase"] == "question" and body["index"] == 0
+    assert 55 < body["remaining"] <= 60 and body["poll_ms"] == 2000
+    assert 'class="answer-form"' in body["html"] and body["html"].count('name="choice"') == choices[0]
+    assert 'name="csrf_token" value=""' in body["html"] and csrf not in body["html"]  # nobody's token: the phone puts in its own
+    assert body["me"]["answered"] is False and body["me"]["feedback"] is None
+    assert poll(bo)[2]["html"] == body["html"]  # one fragment for every phone
+    assert poll(ann, question_etag)[0] == 304
+
+    wrong = next(i for i in range(choices[0]) if [i] != keys[0])
+    as_js = {"Accept": "application/json"}
+    assert ann.post(f"/play/{code}/answer", data={"question": "0", "choice": keys[0]}, headers=as_js).get_json() == {"accepted": True}
+    assert bo.post(f"/play/{code}/answer", data={"question": "0", "choice": str(wrong)}, headers=as_js).get_json() == {"accepted": True}
+    assert poll(ann, question_etag)[0] == 304  # answers don't wake the phones
+    with app.app_context():
+        factories.move_deadline(code, -1)
+    late = cy.post(f"/play/{code}/answer", data={"question": "0", "choice": "0"}, headers=as_js)
+    assert late.status_code == 409 and late.get_json()["reason"] == "too_late"
+
+    status, reveal_etag, revealed = poll(ann, question_etag)
+    assert status == 200 and revealed["phase"] == "reveal"
+    with app.app_context():
+        gained = db.session.scalar(select(Answer.points).join(Player).where(Player.nickname == "Ann"))
+    me = revealed["me"]
+    assert me["feedback"] == "right" and me["gained"] == gained > 0
+    assert me["text"]["gained"] == f"+{gained} points" and me["text"]["rank"] == f"You are number 1 with {gained} points."
+    assert me["text"]["strip"] == f" · {gained} points"
+    fragment = revealed["html"]
+    assert sorted(re.findall(r'data-feedback="(\w+)" hidden', fragment)) == ["late", "none", "right", "wrong"]
+    assert re.findall(r'data-me="(\w+)"', fragment) == ["gained", "rank"]
+    assert poll(bo)[2]["me"]["feedback"] == "wrong" and poll(cy)[2]["me"]["feedback"] == "late"
+    assert poll(bo)[2]["me"]["text"]["gained"] == "+0 points"
+
+    assert client.post(f"{API}/{code}/advance", headers=host).status_code == 200  # question 2
+    assert poll(ann, reveal_etag)[2]["index"] == 1
+    with app.app_context():
+        factories.move_deadline(code, -1)
+    assert poll(ann)[2]["me"]["feedback"] == "none"  # nobody answered: time is up
+    assert client.post(f"{API}/{code}/advance", headers=host).status_code == 200  # the end
+    status, _, final = poll(ann)
+    assert status == 200 and final["phase"] == "finished"
+    assert final["me"]["text"]["final"] == f"You finished number 1 with {gained} points and 1 of 2 right."
+    assert "<b>Bo</b>" not in final["html"]  # a nickname is text, never markup
+
+
+def test_a_phone_that_is_no_longer_a_player_is_told_to_reload(db_app):
+    app, client = db_app, db_app.test_client()
+    with app.app_context():
+        organizer = factories.organizer()
+        live, host_token = classroom.create_session(organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], count=2)
+        code = live.code
+    ann, stranger = app.test_client(), app.test_client()
+    assert ann.post("/join", data={"code": code, "nickname": "Ann"}).status_code == 303
+    assert ann.get(f"/play/{code}/state").get_json()["phase"] == "lobby"
+    assert stranger.get(f"/play/{code}/state").get_json() == {"reload": True}  # no cookie: the page sends it to /join
+    with app.app_context():
+        ann_id = db.session.scalar(select(Player.id).where(Player.nickname == "Ann"))
+    organizer_client = app.test_client()
+    assert organizer_client.post("/auth/login", data={"username": "teacher", "password": "pw"}).status_code in (302, 303)
+    assert organizer_client.post(f"/classroom/{code}/players/{ann_id}/remove").status_code == 303
+    assert ann.get(f"/play/{code}/state").get_json() == {"reload": True}  # removed: the page says so
+    assert "removed" in ann.get(f"/play/{code}?lang=en").get_data(as_text=True).lower()
+    assert app.test_client().get("/play/000000/state").get_json() == {"reload": True}
+
+
+def test_a_poll_with_nothing_new_is_answered_before_flask(db_app):
+    app, client = db_app, db_app.test_client()
+    """classroom/gate.py: the page's own ETag, the same language, the same version: a 304 with the site's
+    security headers and no trip through Flask. Anything else goes to the view, which agrees."""
+    from flask import request_started
+
+    with app.app_context():
+        organizer = factories.organizer()
+        live, host_token = classroom.create_session(organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], count=2)
+        code = live.code
+    ann = app.test_client()
+    assert ann.post("/join", data={"code": code, "nickname": "Ann"}).status_code == 303
+    etag = attribute(ann.get(f"/play/{code}", headers={"Accept-Language": "en"}).get_data(as_text=True), "data-etag")
+    reached = []
+
+    def count(sender, **extra):
+        reached.append(1)
+
+    request_started.connect(count, app)
+    try:
+        gated = ann.get(f"/play/{code}/state", headers={"If-None-Match": etag, "Accept-Language": "en"})
+        assert gated.status_code == 304 and gated.headers["ETag"] == etag and reached == []
+        assert gated.headers["Content-Security-Policy"] and gated.headers["Cache-Control"] == "no-cache, private"
+        other = ann.get(f"/play/{code}/state", headers={"If-None-Match": etag, "Accept-Language": "zh-CN"})
+        assert other.status_code == 200 and other.get_json()["phase"] == "lobby"  # another language: a body
+        assert len(reached) == 1
+        viewed = ann.get(f"/play/{code}/state?lang=en", headers={"If-None-Match": etag})  # a query: the view
+        assert viewed.status_code == 304 and viewed.headers["ETag"] == etag and len(reached) == 2
+        assert client.post(f"{API}/{code}/advance", headers={"Authorization": f"Bearer {host_token}"}).status_code == 200
+        moved = ann.get(f"/play/{code}/state", headers={"If-None-Match": etag, "Accept-Language": "en"})
+        assert moved.status_code == 200 and moved.get_json()["phase"] == "question"
+    finally:
+        request_started.disconnect(count, app)

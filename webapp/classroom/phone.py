@@ -1,0 +1,90 @@
+"""A phone's play page that changes phase without loading a page.
+
+classroom.js on /play/<code> polls /play/<code>/state (under the play path, so the player's cookie comes
+with it). While the session's version is the page's, the answer is a 304 from one small query. When it
+moves, the reply carries the new phase as an HTML fragment, drawn once per session version and language
+in each worker and the same for every phone, and `me`: this player's own feedback and lines, which the
+script writes into the fragment's slots. A hall of phones then costs one rendering, not one page each.
+
+The poll's ETag is the phone step (lobby, question 3, its reveal, finished), not the version: a lobby
+filling up moves the version with every join, and would wake every phone already in it each time."""
+
+from __future__ import annotations
+
+from flask import Response, render_template
+from flask_babel import gettext as _
+
+from ..i18n import current_tag
+from ..models import LiveSession, Phase, Player
+from . import live as live_rules
+from . import queries, results, sessions
+from .results import Standing, VersionCache
+
+_fragments = VersionCache(64)
+
+
+def poll_reply(response: Response, etag: str) -> Response:
+    """A poll's answer (the body or a 304): its ETag, and never cached but by this browser."""
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache, private"
+    return response
+
+
+def etag(step: str) -> str:
+    """The ETag of a phone's poll (unquoted): it moves with the phone step alone (live.phone_step), so
+    players joining the lobby don't wake the phones already in it, and a player's own answer doesn't (the
+    phone that sent it knows)."""
+    return f"{step}-{current_tag()}-"
+
+
+def etag_of(live: LiveSession) -> str:
+    return etag(live_rules.phone_step(live.phase, live.question_index))
+
+
+def me(live: LiveSession, player: Player) -> dict:
+    """This player's own part of the play page: which feedback a reveal shows, and the lines in their words."""
+    index = live.question_index
+    answer = queries.answer_of(player, index) if live.phase in (Phase.QUESTION, Phase.REVEAL) else None
+    standing: Standing | None = results.standing_of(live, player) if live.phase != Phase.LOBBY else None
+    feedback = None
+    if live.phase == Phase.REVEAL:
+        feedback = ("right" if answer.correct else "wrong") if answer else (
+            "late" if queries.came_late(player, index) else "none")
+    text = {"strip": "", "gained": "", "rank": "", "final": ""}
+    if standing:
+        text["strip"] = " · " + _("%(points)s points", points=standing.points)
+        if live.phase == Phase.REVEAL:
+            text["rank"] = _("You are number %(rank)s with %(points)s points.", rank=standing.rank, points=standing.points)
+        elif live.phase == Phase.FINISHED:
+            text["final"] = _(
+                "You finished number %(rank)s with %(points)s points and %(right)s of %(total)s right.",
+                rank=standing.rank, points=standing.points, right=standing.right, total=len(live.question_ids),
+            )
+    if answer is not None:
+        text["gained"] = _("+%(points)s points", points=answer.points)
+    return {
+        "answered": answer is not None, "feedback": feedback, "text": text,
+        "points": standing.points if standing else None, "gained": answer.points if answer else None,
+    }
+
+
+def fragment(live: LiveSession) -> str:
+    """The phase part of the play page as every phone of this version sees it (templates/_play_phase.html)."""
+    def draw() -> str:
+        return render_template(
+            "classroom/_play_phase.html", public=True, live=live, question=sessions.current_question(live),
+            state=results.public_state(live, current_tag()), me=None,
+            podium=results.podium(live) if live.phase == Phase.FINISHED else [],
+        ).strip()
+    return _fragments.get((live.id, live.version, current_tag()), draw)
+
+
+def state(live: LiveSession, player: Player) -> dict:
+    """The body of a phone's poll when the version has moved."""
+    remaining = None
+    if live.phase == Phase.QUESTION and live.deadline is not None:
+        remaining = results.seconds_left(live)
+    return {
+        "version": live.version, "phase": live.phase, "index": live.question_index, "remaining": remaining,
+        "poll_ms": results.poll_interval(live, current_tag()), "html": fragment(live), "me": me(live, player),
+    }
