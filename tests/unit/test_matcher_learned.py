@@ -292,4 +292,8 @@ def test_held_out_content_stays_above_a_floor(catalog):
     top1 = sum(bool(got[e]) and got[e][0] == e.label for e in fraud) / len(fraud)
     top3 = sum(e.label in got[e][:3] for e in fraud) / len(fraud)
     rejection = sum(not got[e] for e in benign) / len(benign)
-    assert top1 >= 0.78 and top3 >= 0.88 and rejection >= 0.80, (top1, top3, rejection)
+    english = [e for e in benign if e.lang == "en"]
+    english_rejection = sum(not got[e] for e in english) / len(english)
+    # This fold measured 0.818 / 0.932 / 0.919, English rejection 0.855 (all five: bench.chat --held-out).
+    assert top1 >= 0.80 and top3 >= 0.91 and rejection >= 0.89, (top1, top3, rejection)
+    assert english_rejection >= 0.80, english_rejection
