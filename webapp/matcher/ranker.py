@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from operator import itemgetter
 
 import numpy as np
 from scipy import sparse
@@ -56,13 +57,16 @@ def located(text: str) -> tuple[Feature, ...]:
 
 
 def tokens(text: str) -> tuple[str, ...]:
-    return tuple(f for block in _blocks(text) for f, _, _ in block)
+    return tuple(f for block in blocked(text) for f in block)
+
+
+_FEATURE = itemgetter(0)
 
 
 @lru_cache(maxsize=32768)
 def blocked(text: str) -> tuple[tuple[str, ...], ...]:
     """The features of normalised text, one tuple per block (in the order of BLOCKS)."""
-    return tuple(tuple(f for f, _, _ in block) for block in _blocks(text))
+    return tuple(tuple(map(_FEATURE, block)) for block in _blocks(text))
 
 
 class _Space:
@@ -89,7 +93,9 @@ class _Space:
                 blocks.append(block)
                 lengths.append(len(counted))
         offsets = np.cumsum([0] + [len(v) for v in vocabularies])
-        self.columns = {feature: int(offsets[b]) + column for b, v in enumerate(vocabularies) for feature, column in v.items()}
+        self.columns = {}  # feature -> column; a block's columns follow the previous block's, in first-seen order
+        for vocabulary, offset in zip(vocabularies, offsets):
+            self.columns.update(zip(vocabulary, range(int(offset), int(offset) + len(vocabulary))))
         self.width = int(offsets[-1])
         self.block = np.repeat(np.arange(len(weights)), [len(v) for v in vocabularies])
         self.weights = np.asarray(weights, dtype=np.float64)
@@ -175,10 +181,8 @@ class Ranker:
         self._type_mean = type_model.coef_.mean(axis=0)  # what a feature says for every type alike
         self.space.matrix = self.raw.matrix = None  # not needed after the fit, nor in the cache
         # Letter grams alone ("wer" in "asdf qwer") are no evidence that a text is about anything we know.
-        self._evidence = np.ones(self.space.width, dtype=bool)
-        for feature, column in self.space.columns.items():
-            if kind_of(feature) in ("e3", "e4"):
-                self._evidence[column] = False
+        self._evidence = np.zeros(self.space.width, dtype=bool)
+        self._evidence[[c for f, c in self.space.columns.items() if not f.startswith(("e3:", "e4:"))]] = True
 
     def knows(self, vector) -> bool:
         """Whether the text has a word, a Chinese character or a signal the training texts had."""
