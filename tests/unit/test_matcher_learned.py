@@ -265,6 +265,18 @@ def test_stage_one_asks_two_views_and_balances_each_language():
     assert both > ranker.scam_probability(ranker.vector(normalise("你好")), normalise("你好"))
 
 
+def test_english_words_share_letter_grams_across_their_forms():
+    from webapp.matcher.features import features
+
+    def grams(text):
+        return {f for f, _, _ in features(normalise(text)) if f.startswith(("e3:", "e4:"))}
+
+    assert {"e4:veri", "e4:erif"} <= grams("verify") & grams("verification code")
+    assert all(text[start:end] == "Verification" for f, start, end in features("verification")
+               for text in ["Verification"] if f.startswith("e4:"))  # a gram points at its whole word
+    assert not grams("验证码")
+
+
 def test_the_quick_dictionary_load_segments_as_jiebas_own():
     import jieba
 
