@@ -136,7 +136,7 @@ def record_answer(live: LiveSession, player: Player, question_index, raw_choice,
         return result
     session_id = live.id  # read before the commit expires `live`
     db.session.commit()  # no version bump: pollers see a new answer count through the ETag (see state_tag)
-    if queries.unanswered(session_id, question_index) == 0:  # everyone has answered: reveal now
+    if queries.everyone_answered(session_id, question_index):  # reveal now
         _transition(live, Phase.QUESTION, question_index, phase=Phase.REVEAL)
     return result
 
