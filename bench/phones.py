@@ -111,9 +111,9 @@ class Page:
         page.phase, page.index, page.remaining = body["phase"], body["index"], body["remaining"]
         page.poll_seconds = body["poll_ms"] / 1000 or before.poll_seconds
         page.state_url, page.csrf, page.etag = before.state_url, before.csrf, etag
-        me = body["me"]
-        page.late = me["feedback"] == "late"
-        page.points = me["gained"] if me["feedback"] == "right" else None
+        me = body.get("me") or {}  # a question's shared body has none
+        page.late = me.get("feedback") == "late"
+        page.points = me.get("gained") if me.get("feedback") == "right" else None
         return page
 
 

@@ -224,7 +224,7 @@ def phone_state(code: str):
     as a fragment and this player's own part (classroom/phone.py). `reload` when the page itself must
     change: no such player any more, or a self-paced session."""
     if (look := live_rules.quick_look(code)) is not None:
-        if (etag := phone.etag(look[1])) in request.if_none_match:
+        if (etag := phone.etag(look.step)) in request.if_none_match:
             return phone.poll_reply(Response(status=304), etag)
     live = sessions.find_session(code)
     player = current_player(live)[0] if live is not None and not live.self_paced else None
