@@ -2,7 +2,7 @@
 follows the 303; with JavaScript it polls /play/<code>/state with If-None-Match at the interval the
 server sets (as static/js/classroom.js does) and, when the phase or the question changes, swaps in the
 fragment the poll brought instead of loading a page; without it, the page's <noscript> refresh reloads it
-every 3 s while it waits.
+every 3 s (more in a big session) while it waits.
 
 Retries as a phone does them: a failed poll (no connection, a 5xx) waits for the next tick; a failed
 page load is tried again after 2 s (the person taps reload); a failed answer is sent again after 1-3 s.
@@ -27,6 +27,7 @@ KINDS = ("join", "page", "poll", "answer", "answer_trip")
 _attr = {name: re.compile(rf'data-{name}="([^"]*)"')
          for name in ("phase", "index", "state-url", "csrf", "etag", "remaining", "poll-ms")}
 _csrf = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+_refresh = re.compile(r'http-equiv="refresh" content="(\d+)"')
 _points = re.compile(r'class="points">\+(\d+)')
 
 
@@ -94,7 +95,9 @@ class Page:
         self.csrf = (m.group(1) if (m := _csrf.search(text)) else found["csrf"])
         self.choices = text.count('name="choice"')
         self.multiple = 'type="checkbox" name="choice"' in text
-        self.refreshes = 'http-equiv="refresh"' in text
+        refresh = _refresh.search(text)
+        self.refreshes = refresh is not None
+        self.refresh_seconds = int(refresh.group(1)) if refresh else REFRESH_SECONDS  # the server sets it too
         self.can_answer = 'class="answer-form"' in text
         self.late = 'class="feedback late"' in text or 'data-reason="too_late"' in text
         self.refused = 'class="notice error"' in text
@@ -108,9 +111,9 @@ class Page:
         page.phase, page.index, page.remaining = body["phase"], body["index"], body["remaining"]
         page.poll_seconds = body["poll_ms"] / 1000 or before.poll_seconds
         page.state_url, page.csrf, page.etag = before.state_url, before.csrf, etag
-        me = body["me"]
-        page.late = me["feedback"] == "late"
-        page.points = me["gained"] if me["feedback"] == "right" else None
+        me = body.get("me") or {}  # a question's shared body has none
+        page.late = me.get("feedback") == "late"
+        page.points = me.get("gained") if me.get("feedback") == "right" else None
         return page
 
 
@@ -181,7 +184,7 @@ class Phone:
         elif self.javascript:
             self._poll_until_change()
         elif page.refreshes:
-            self.stop.wait(REFRESH_SECONDS)
+            self.stop.wait(page.refresh_seconds)
             self.load()
         else:
             raise AssertionError(f"a page without JavaScript that never moves on: phase {page.phase}")

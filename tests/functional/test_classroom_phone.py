@@ -125,8 +125,9 @@ def test_a_poll_with_nothing_new_is_answered_before_flask(db_app):
         organizer = factories.organizer()
         live, host_token = classroom.create_session(organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], count=2)
         code = live.code
-    ann = app.test_client()
+    ann, bo = app.test_client(), app.test_client()
     assert ann.post("/join", data={"code": code, "nickname": "Ann"}).status_code == 303
+    assert bo.post("/join", data={"code": code, "nickname": "Bo"}).status_code == 303
     etag = attribute(ann.get(f"/play/{code}", headers={"Accept-Language": "en"}).get_data(as_text=True), "data-etag")
     reached = []
 
@@ -144,7 +145,24 @@ def test_a_poll_with_nothing_new_is_answered_before_flask(db_app):
         viewed = ann.get(f"/play/{code}/state?lang=en", headers={"If-None-Match": etag})  # a query: the view
         assert viewed.status_code == 304 and viewed.headers["ETag"] == etag and len(reached) == 2
         assert client.post(f"{API}/{code}/advance", headers={"Authorization": f"Bearer {host_token}"}).status_code == 200
+        before = len(reached)
         moved = ann.get(f"/play/{code}/state", headers={"If-None-Match": etag, "Accept-Language": "en"})
-        assert moved.status_code == 200 and moved.get_json()["phase"] == "question"
+        assert moved.status_code == 200 and moved.get_json()["phase"] == "question" and moved.get_json()["me"]
+        assert len(reached) == before + 1  # the first poll of a question is drawn by the view
+
+        # the next phones get that question's shared body without Flask: no `me`, the seconds left
+        shared = bo.get(f"/play/{code}/state", headers={"If-None-Match": etag, "Accept-Language": "en"})
+        assert shared.status_code == 200 and len(reached) == before + 1
+        assert shared.headers["Content-Type"] == "application/json" and shared.headers["Content-Security-Policy"]
+        assert shared.headers["ETag"] == moved.headers["ETag"]
+        body = shared.get_json()
+        assert body["me"] is None and body["html"] == moved.get_json()["html"] and body["phase"] == "question"
+        assert 0 < body["remaining"] <= 20 and body["poll_ms"] == moved.get_json()["poll_ms"]
+        stranger = app.test_client().get(f"/play/{code}/state", headers={"If-None-Match": etag, "Accept-Language": "en"})
+        assert stranger.get_json() == {"reload": True}  # no player cookie: the view, which sends it to /join
+
+        assert client.post(f"{API}/{code}/advance", headers={"Authorization": f"Bearer {host_token}"}).status_code == 200
+        revealed = bo.get(f"/play/{code}/state", headers={"If-None-Match": shared.headers["ETag"], "Accept-Language": "en"})
+        assert revealed.get_json()["phase"] == "reveal" and revealed.get_json()["me"]["feedback"] == "none"
     finally:
         request_started.disconnect(count, app)

@@ -129,7 +129,7 @@ def test_the_answer_form_sent_by_javascript_gets_json_and_no_page(app, client):
     assert plain.status_code == 303
 
 
-def test_the_server_sets_the_poll_interval_by_the_size_of_the_session(app, client):
+def test_the_server_sets_the_poll_interval_by_the_size_of_the_session(app, client, monkeypatch):
     """A class polls every 2 s; a hall polls less often (codes.POLL_STEPS), told in the page and the state."""
     import re
 
@@ -146,3 +146,16 @@ def test_the_server_sets_the_poll_interval_by_the_size_of_the_session(app, clien
     page = phone.get(f"/play/{code}").get_data(as_text=True)
     assert re.search(r'data-poll-ms="(\d+)"', page).group(1) == "2000"
     assert client.get(f"{API}/{code}/state").get_json()["poll_ms"] == 2000
+    assert '<meta http-equiv="refresh" content="3">' in page  # without JavaScript: every 3 s
+
+    monkeypatch.setattr(codes, "POLL_STEPS", ((1, 2000),))  # a session of two is "big" now
+    with app.app_context():
+        organizer = factories.organizer("big-teacher")
+        live, _host_token = classroom.create_session(organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], count=2)
+        code = live.code
+    phones = [app.test_client(), app.test_client()]
+    for phone, name in zip(phones, ("Ann", "Bo")):
+        assert phone.post("/join", data={"code": code, "nickname": name}).status_code == 303
+    page = phones[0].get(f"/play/{code}").get_data(as_text=True)
+    assert re.search(r'data-poll-ms="(\d+)"', page).group(1) == str(codes.POLL_MAX_MS)
+    assert f'<meta http-equiv="refresh" content="{codes.POLL_MAX_MS // 1000}">' in page  # and the page less often

@@ -68,7 +68,7 @@ def state(code: str):
     so its ETag moves only with the version, and a poll that matches is answered from one small query."""
     phone = request.args.get("view") == "phone"
     if phone and (look := live_rules.quick_look(code)) is not None:
-        if (etag := live_rules.poll_etag(look[0], current_tag(), "")) in request.if_none_match:
+        if (etag := live_rules.poll_etag(look.version, current_tag(), "")) in request.if_none_match:
             return poll_reply(Response(status=304), etag)
     live = sessions.get_session(code)
     live_rules.expire_if_due(live)

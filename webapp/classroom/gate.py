@@ -5,11 +5,14 @@ shows is still the session's. When it is, the answer is an empty 304, and the wh
 session cookie, the locale, the hooks) would cost several times the one small query that decides it.
 This WSGI layer answers those itself: the request must carry the ETag the page was given, ask for the
 language that ETag was drawn in, and the session's phone step must still match (live.quick_look, on a
-connection of the app's own engine). Anything else, including a question past its deadline, goes to
-the view, which does the same check and everything else."""
+connection of the app's own engine). When the step has moved on to a question this process has
+already drawn, the poll gets that question's shared body (phone.shared_bodies) with the seconds left,
+also without Flask: a question needs nothing of the player's own. Anything else (a reveal, which
+carries the player's own feedback; a question past its deadline; no player cookie) goes to the view."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 
@@ -20,6 +23,8 @@ from .. import i18n
 from ..extensions import db
 from ..security import SECURITY_HEADERS
 from . import live as live_rules
+from . import phone
+from .players import PLAYER_COOKIE
 
 _POLL_PATH = re.compile(r"/play/(\d{6})/state")
 _POLL_TAG = re.compile(r'(?:W/)?"([LF]|[QR]\d+)-([A-Za-z-]+)-"')
@@ -27,9 +32,8 @@ _POLL_TAG = re.compile(r'(?:W/)?"([LF]|[QR]\d+)-([A-Za-z-]+)-"')
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
-def request_tag(environ: dict) -> str:
+def request_tag(environ: dict, cookies) -> str:
     """The language the app would answer this request in (a poll carries no ?lang=): cookie, then browser."""
-    cookies = parse_cookie(environ)
     accepted = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE", ""), LanguageAccept)
     return i18n.to_tag(i18n.pick_locale(i18n.parse(cookies.get(i18n.LANGUAGE_COOKIE)), accepted.values()))
 
@@ -38,23 +42,36 @@ class PollGate:
     def __init__(self, app: WSGIApp, flask_app):
         self.app, self.flask_app = app, flask_app
         self.engine = None  # the app's, taken at the first poll (in the worker process, after any fork)
+        self.database = ""
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if environ["REQUEST_METHOD"] == "GET" and not environ.get("QUERY_STRING"):
             path = _POLL_PATH.fullmatch(environ.get("PATH_INFO", ""))
             tag = path and _POLL_TAG.fullmatch(environ.get("HTTP_IF_NONE_MATCH", "").strip())
-            if tag and tag.group(2) == request_tag(environ) and self._step(path.group(1)) == tag.group(1):
-                start_response("304 Not Modified", [
-                    ("ETag", f'"{tag.group(1)}-{tag.group(2)}-"'), ("Cache-Control", "no-cache, private"),
-                    *SECURITY_HEADERS,
-                ])
-                return [b""]
+            cookies = parse_cookie(environ) if tag else {}
+            if tag and tag.group(2) == request_tag(environ, cookies) and PLAYER_COOKIE in cookies:
+                code, lang = path.group(1), tag.group(2)
+                look = self._look(code)
+                if look is not None and look.step == tag.group(1):
+                    return self._reply(start_response, "304 Not Modified", look.step, lang, b"")
+                if look is not None and (body := phone.shared_bodies.get(self.database, code, look.step, lang)):
+                    # a new question, already drawn in this process: every phone gets the same body
+                    data = json.dumps({**body, "remaining": look.seconds_left, "me": None}, ensure_ascii=False)
+                    return self._reply(start_response, "200 OK", look.step, lang, data.encode())
         return self.app(environ, start_response)
 
-    def _step(self, code: str) -> str | None:
+    @staticmethod
+    def _reply(start_response: Callable, status: str, step: str, lang: str, body: bytes) -> Iterable[bytes]:
+        headers = [("ETag", f'"{step}-{lang}-"'), ("Cache-Control", "no-cache, private"), *SECURITY_HEADERS]
+        if body:
+            headers += [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+        start_response(status, headers)
+        return [body]
+
+    def _look(self, code: str) -> live_rules.Look | None:
         if self.engine is None:
             with self.flask_app.app_context():
                 self.engine = db.engine
+            self.database = str(self.engine.url)
         with self.engine.connect() as connection:
-            look = live_rules.quick_look(code, connection)
-        return look[1] if look else None
+            return live_rules.quick_look(code, connection)

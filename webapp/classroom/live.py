@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import Connection, bindparam, literal_column, null, select, update
 
@@ -136,7 +137,7 @@ def record_answer(live: LiveSession, player: Player, question_index, raw_choice,
         return result
     session_id = live.id  # read before the commit expires `live`
     db.session.commit()  # no version bump: pollers see a new answer count through the ETag (see state_tag)
-    if queries.unanswered(session_id, question_index) == 0:  # everyone has answered: reveal now
+    if queries.everyone_answered(session_id, question_index):  # reveal now
         _transition(live, Phase.QUESTION, question_index, phase=Phase.REVEAL)
     return result
 
@@ -161,11 +162,17 @@ def phone_step(phase: str, index: int | None) -> str:
     return {"lobby": "L", "finished": "F"}.get(phase) or f"{'Q' if phase == Phase.QUESTION else 'R'}{index}"
 
 
-def quick_look(raw_code: str | None, connection: Connection | None = None) -> tuple[int, str] | None:
-    """(version, phone step) of the open session with this code, from one Core query and no ORM object, when
-    a poll can be answered from it alone; None when there is no such session or its question is past the
-    deadline (then the full path turns it into its reveal). A poll that matches gets its 304 from this,
-    before Flask (classroom/gate.py, with its own `connection`) or in the view."""
+class Look(NamedTuple):
+    version: int
+    step: str  # phone_step
+    seconds_left: float | None  # to an open question's deadline, by the database's clock
+
+
+def quick_look(raw_code: str | None, connection: Connection | None = None) -> Look | None:
+    """Where the open session with this code is, from one Core query and no ORM object, when a poll can be
+    answered from it alone; None when there is no such session or its question is past the deadline (then
+    the full path turns it into its reveal). A poll that matches gets its 304 from this, before Flask
+    (classroom/gate.py, with its own `connection`) or in the view."""
     code = codes.normalise_code(raw_code)
     if code is None:
         return None
@@ -174,10 +181,13 @@ def quick_look(raw_code: str | None, connection: Connection | None = None) -> tu
     if row is None:
         return None
     version, phase, index, deadline, now = row
+    left = None
     if phase == Phase.QUESTION and deadline is not None:
-        if (clock.from_database(now) if now is not None else utcnow()) > deadline:
+        left = (deadline - (clock.from_database(now) if now is not None else utcnow())).total_seconds()
+        if left < 0:
             return None
-    return version, phone_step(phase, index)
+        left = round(left, 1)
+    return Look(version, phone_step(phase, index), left)
 
 
 def poll_etag(version: int, lang: str, tag: str) -> str:

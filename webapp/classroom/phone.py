@@ -14,6 +14,7 @@ from __future__ import annotations
 from flask import Response, render_template
 from flask_babel import gettext as _
 
+from ..extensions import db
 from ..i18n import current_tag
 from ..models import LiveSession, Phase, Player
 from . import live as live_rules
@@ -79,12 +80,35 @@ def fragment(live: LiveSession) -> str:
     return _fragments.get((live.id, live.version, current_tag()), draw)
 
 
+class SharedBodies:
+    """The body of a question's poll without `me`, which a question doesn't need (the phone has not
+    answered it yet; its points are those of the last reveal): the same for every phone, so the gate can
+    send it without Flask once the view has drawn it. Per process, per database, bounded."""
+
+    def __init__(self, size: int = 64):
+        self.size, self.bodies = size, {}
+
+    def put(self, database: str, code: str, step: str, lang: str, body: dict) -> None:
+        if len(self.bodies) >= self.size:
+            self.bodies.clear()
+        self.bodies[database, code, step, lang] = body
+
+    def get(self, database: str, code: str, step: str, lang: str) -> dict | None:
+        return self.bodies.get((database, code, step, lang))
+
+
+shared_bodies = SharedBodies()
+
+
 def state(live: LiveSession, player: Player) -> dict:
-    """The body of a phone's poll when the version has moved."""
-    remaining = None
-    if live.phase == Phase.QUESTION and live.deadline is not None:
-        remaining = results.seconds_left(live)
-    return {
-        "version": live.version, "phase": live.phase, "index": live.question_index, "remaining": remaining,
-        "poll_ms": results.poll_interval(live, current_tag()), "html": fragment(live), "me": me(live, player),
+    """The body of a phone's poll when its step has moved."""
+    body = {
+        "version": live.version, "phase": live.phase, "index": live.question_index, "remaining": None,
+        "poll_ms": results.poll_interval(live, current_tag()), "html": fragment(live),
     }
+    if live.phase == Phase.QUESTION:
+        step = live_rules.phone_step(live.phase, live.question_index)
+        shared_bodies.put(str(db.engine.url), live.code, step, current_tag(), body)
+        if live.deadline is not None:
+            body = {**body, "remaining": results.seconds_left(live)}
+    return {**body, "me": me(live, player)}

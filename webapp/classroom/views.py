@@ -224,13 +224,14 @@ def phone_state(code: str):
     as a fragment and this player's own part (classroom/phone.py). `reload` when the page itself must
     change: no such player any more, or a self-paced session."""
     if (look := live_rules.quick_look(code)) is not None:
-        if (etag := phone.etag(look[1])) in request.if_none_match:
+        if (etag := phone.etag(look.step)) in request.if_none_match:
             return phone.poll_reply(Response(status=304), etag)
     live = sessions.find_session(code)
     player = current_player(live)[0] if live is not None and not live.self_paced else None
     if player is None:
         return phone.poll_reply(jsonify(reload=True), "gone")
-    live_rules.expire_if_due(live)
+    if look is None:  # quick_look steps aside for a question past its deadline (else it is not due)
+        live_rules.expire_if_due(live)
     return phone.poll_reply(jsonify(phone.state(live, player)), phone.etag_of(live))
 
 
