@@ -265,6 +265,17 @@ def test_stage_one_asks_two_views_and_balances_each_language():
     assert both > ranker.scam_probability(ranker.vector(normalise("你好")), normalise("你好"))
 
 
+def test_a_fit_gives_the_same_model_every_time(catalog):
+    """The solvers run beside the raw view's counting, one at a time and seeded: the same texts, the same
+    weights (the cache is keyed by the texts alone)."""
+    import numpy as np
+
+    part = examples(catalog)[::3]
+    first, second = (Matcher.from_catalog(catalog, exclude=part).ranker for _ in range(2))
+    for name in ("_scam_coef", "_raw_coef", "_type_w", "_intent_w"):
+        assert np.array_equal(getattr(first, name), getattr(second, name)), name
+
+
 def test_english_words_share_letter_grams_across_their_forms():
     from webapp.matcher.features import features
 

@@ -22,6 +22,7 @@ types apart decides.
 from __future__ import annotations
 
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
 from functools import lru_cache
 from operator import itemgetter
@@ -160,18 +161,25 @@ class Ranker:
     def _fit(self, examples: Sequence[tuple[str, str]], benign_labels: frozenset[str] | set[str]) -> None:
         labels = np.array([label for label, _ in examples])
         self.space = _Space([blocked(text) for _, text in examples], [weight for _, weight in BLOCKS.values()])
-        self.raw = _Space([(raw_grams(text),) for _, text in examples], [1.0])
         matrix = self.space.matrix
         scam = np.array([label not in benign_labels for label in labels])
         weights = self.balance(scam, np.array([bool(CJK_RUN.search(text)) for _, text in examples]))
-        scam_model = LogisticRegression(C=self.C_SCAM, solver="liblinear").fit(matrix, scam, sample_weight=weights)
-        raw_model = LogisticRegression(C=self.C_RAW, solver="liblinear").fit(self.raw.matrix, scam, sample_weight=weights)
-        type_model = LinearSVC(C=self.C_SVM, tol=self.TOL_SVM).fit(matrix[scam], labels[scam])
-        self.types = tuple(str(t) for t in type_model.classes_)
         benign = ~scam
+        intents = len(set(labels[benign])) >= 2
+
+        def solve():  # liblinear lets go of the GIL: these fit on the other core while the raw view is counted
+            return (LogisticRegression(C=self.C_SCAM, solver="liblinear").fit(matrix, scam, sample_weight=weights),
+                    LinearSVC(C=self.C_SVM, tol=self.TOL_SVM, random_state=0).fit(matrix[scam], labels[scam]),
+                    LinearSVC(C=self.C_INTENT, random_state=0).fit(matrix[benign], labels[benign]) if intents else None)
+
+        with ThreadPoolExecutor(1) as pool:  # one liblinear fit at a time: they share its random generator
+            solving = pool.submit(solve)
+            self.raw = _Space([(raw_grams(text),) for _, text in examples], [1.0])
+            scam_model, type_model, intent_model = solving.result()
+        raw_model = LogisticRegression(C=self.C_RAW, solver="liblinear").fit(self.raw.matrix, scam, sample_weight=weights)
+        self.types = tuple(str(t) for t in type_model.classes_)
         self.intents: tuple[str, ...] = ()
-        if len(set(labels[benign])) >= 2:
-            intent_model = LinearSVC(C=self.C_INTENT).fit(matrix[benign], labels[benign])
+        if intent_model is not None:
             self.intents = tuple(str(i) for i in intent_model.classes_)
             self._intent_w, self._intent_bias = intent_model.coef_, intent_model.intercept_
         # Only the weights are kept (the cache file: 24 MB instead of 40).
