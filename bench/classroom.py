@@ -182,9 +182,8 @@ def main(argv=None) -> dict:
 
 
 def _prepared(args, url: str) -> dict:
-    from webapp import create_app
+    from webapp import create_app, release_database
     from webapp.auth import service as auth_service
-    from webapp.extensions import db
 
     setup = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
     with setup.app_context():  # the app creates the tables; the organizer account as `flask organizer create` would
@@ -192,9 +191,7 @@ def _prepared(args, url: str) -> dict:
     try:
         return _run(args, url, setup, os.getloadavg())
     finally:
-        with setup.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        release_database(setup)
 
 
 def drive(port: int, code: str, host_token: str, args, started: float) -> None:
