@@ -182,9 +182,8 @@ def main(argv=None) -> dict:
 
 
 def _prepared(args, url: str) -> dict:
-    from webapp import create_app
+    from webapp import create_app, release_database
     from webapp.auth import service as auth_service
-    from webapp.extensions import db
 
     setup = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
     with setup.app_context():  # the app creates the tables; the organizer account as `flask organizer create` would
@@ -192,13 +191,12 @@ def _prepared(args, url: str) -> dict:
     try:
         return _run(args, url, setup, os.getloadavg())
     finally:
-        with setup.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        release_database(setup)
 
 
-def drive(port: int, code: str, host_token: str, args, started: float) -> None:
-    """The host: wait for the class, then start, and go on from each reveal after 2 s."""
+def drive(port: int, code: str, host_token: str, args, started: float, game=None) -> float:
+    """The host: wait for the class, then start, and go on from each reveal after 2 s. Sets `game` and
+    returns the server's CPU seconds so far just before the start."""
     host = Http(port)
     bearer = {"Authorization": f"Bearer {host_token}"}
 
@@ -213,12 +211,16 @@ def drive(port: int, code: str, host_token: str, args, started: float) -> None:
 
     while host_state()["players"] < args.players and time.perf_counter() - started < 60:
         time.sleep(0.5)
+    cpu_at_start = server_cpu_seconds(port)
+    if game is not None:
+        game.set()
     for index in range(args.questions):
         advance("lobby" if index == 0 else "reveal", None if index == 0 else index - 1)
         while host_state()["phase"] == "question":  # revealed when everyone answered or at the deadline
             time.sleep(0.25)
         time.sleep(2.0)  # the class looks at the answer and the leaderboard
     advance("reveal", args.questions - 1)
+    return cpu_at_start
 
 
 def _run(args, url: str, setup, load_before) -> dict:
@@ -238,19 +240,20 @@ def _run(args, url: str, setup, load_before) -> dict:
         options = {"retry_share": args.retry_share, "no_js_share": args.no_js_share, "time_limit": args.time_limit,
                    "form_answers": args.form_answers,
                    "join_spacing": min(0.01, 20.0 / max(1, args.players))}
-        queue = multiprocessing.Queue()
+        queue, game = multiprocessing.Queue(), multiprocessing.Event()
         workers = [
-            multiprocessing.Process(target=phones_process, args=(port, code, nicknames[i::args.processes], options, budget, queue))
+            multiprocessing.Process(target=phones_process, args=(port, code, nicknames[i::args.processes], options, budget, queue, game))
             for i in range(args.processes)
         ]
         server_cpu_start = server_cpu_seconds(port)  # after the start-up (preloading the app and its content)
         started = time.perf_counter()
         for worker in workers:
             worker.start()
-        drive(port, code, host_token, args, started)
+        cpu_at_game = drive(port, code, host_token, args, started, game)
         results = [queue.get(timeout=budget + 30) for _ in workers]
         wall = time.perf_counter() - started
         server_cpu = server_cpu_seconds(port) - server_cpu_start
+        game_cpu = server_cpu_seconds(port) - cpu_at_game
         for worker in workers:
             worker.join(10)
         server_log = list(server_log)  # before the shutdown: its SIGTERM lines are not errors
@@ -283,9 +286,12 @@ def _run(args, url: str, setup, load_before) -> dict:
         "errors": len(merged["errors"]), "server_errors": len(server_errors), "requests": requests,
         "seconds": wall, "rps": requests / wall, "server_cpu_ms": server_cpu * 1000 / max(1, requests),
     }
+    game_requests = sum(len(merged[f"game_{kind}"]) for kind in KINDS if kind != "answer_trip")
+    summary["game_requests"], summary["game_cpu_ms"] = game_requests, game_cpu * 1000 / max(1, game_requests)
     for kind in KINDS:
         for q in (50, 95, 99):
             summary[f"{kind}_p{q}"] = percentile(merged[kind], q / 100)
+            summary[f"game_{kind}_p{q}"] = percentile(merged[f"game_{kind}"], q / 100)
     report(args, summary, merged, server_cpu, wall, load_before, load_after, server_errors)
     return summary
 
@@ -310,6 +316,13 @@ def report(args, summary, merged, server_cpu, wall, load_before, load_after, ser
         target = f": target p95 < {TARGET_MS} ms {verdict(summary[f'{kind}_p95'])}" if kind in ("poll", "answer") else ""
         print(f"{label}: {len(merged[kind])}{extra}, p50 {summary[f'{kind}_p50']:.1f} ms, "
               f"p95 {summary[f'{kind}_p95']:.1f} ms, p99 {summary[f'{kind}_p99']:.1f} ms{target}")
+    game = ", ".join(
+        f"{label} p50 {summary[f'game_{kind}_p50']:.1f} / p95 {summary[f'game_{kind}_p95']:.1f} / "
+        f"p99 {summary[f'game_{kind}_p99']:.1f} ms"
+        for kind, label in (("poll", "polls"), ("answer", "answers"), ("page", "pages"))
+    )
+    print(f"the game alone (from the host's start, everyone joined; {summary['game_requests']} requests, "
+          f"{summary['game_cpu_ms']:.1f} ms of server CPU a request): {game}")
     print(f"CPU: gunicorn {server_cpu:.0f} s ({summary['server_cpu_ms']:.1f} ms a request), phones "
           f"{sum(merged['cpu']):.0f} s, over {wall:.0f} s on {os.cpu_count()} cores; load average {load_before[0]:.2f} before "
           f"the run (other work on the machine; about 0 when idle), {load_after[0]:.2f} at the end")

@@ -39,8 +39,8 @@ class Browser:
     """One phone's browser: one keep-alive connection (re-opened when the server closes it), a cookie jar
     that honours cookie paths, latencies recorded per request kind into `out`."""
 
-    def __init__(self, port: int, out: dict):
-        self.port, self.out = port, out
+    def __init__(self, port: int, out: dict, game=None):
+        self.port, self.out, self.game = port, out, game  # game: an Event set when the host starts
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.cookies: dict[str, tuple[str, str]] = {}  # name → (value, path)
 
@@ -64,6 +64,8 @@ class Browser:
                 self.out["failures"].append(f"{kind}: {type(error).__name__}")
                 raise Failed(kind) from error
         self.out[kind].append((time.perf_counter() - started) * 1000)
+        if self.game is not None and self.game.is_set():
+            self.out[f"game_{kind}"].append(self.out[kind][-1])
         if response.getheader("Connection", "").lower() == "close":
             self.connection.close()
         for line in response.msg.get_all("Set-Cookie") or []:
@@ -121,8 +123,8 @@ class Phone:
     """One player on one phone: join with the form, then play to the end."""
 
     def __init__(self, port: int, code: str, nickname: str, *, javascript: bool, resend: bool, time_limit: int,
-                 stop: threading.Event, out: dict, form_answers: bool = False):
-        self.browser = Browser(port, out)
+                 stop: threading.Event, out: dict, form_answers: bool = False, game=None):
+        self.browser = Browser(port, out, game)
         self.code, self.nickname, self.javascript, self.resend = code, nickname, javascript, resend
         self.time_limit, self.stop, self.out = time_limit, stop, out
         self.form_answers = form_answers  # with JavaScript, still the plain form (classroom.js before fetch)
@@ -278,17 +280,20 @@ class Phone:
         return False
 
 
-def phones_process(port: int, code: str, nicknames: list[str], options: dict, seconds: float, queue) -> None:
-    """One client process of phone threads; puts what they saw on `queue`."""
+def phones_process(port: int, code: str, nicknames: list[str], options: dict, seconds: float, queue, game=None) -> None:
+    """One client process of phone threads; puts what they saw on `queue`. Latencies are also kept apart
+    for the game itself (`game_<kind>`: after the multiprocessing Event `game` is set, when the host starts)."""
     import resource
 
-    out = {key: [] for key in (*KINDS, "poll_304", "accepted", "late", "refused", "points_seen", "failures", "errors")}
+    out = {key: [] for key in (*KINDS, *(f"game_{k}" for k in KINDS), "poll_304", "accepted", "late", "refused",
+                               "points_seen", "failures", "errors")}
     stop = threading.Event()
     rng = random.Random(nicknames[0])
     threads = [
         threading.Thread(target=Phone(
             port, code, name, javascript=rng.random() >= options["no_js_share"], resend=rng.random() < options["retry_share"],
             time_limit=options["time_limit"], stop=stop, out=out, form_answers=options.get("form_answers", False),
+            game=game,
         ).run, daemon=True)
         for name in nicknames
     ]

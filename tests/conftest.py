@@ -6,7 +6,7 @@ import secrets
 import pytest
 
 from tests.factories import app_config
-from webapp import create_app
+from webapp import create_app, release_database
 
 
 @pytest.fixture
@@ -22,12 +22,8 @@ def make_app(tmp_path):
         return made[-1]
 
     yield make
-    from webapp.extensions import db
-
     for app in made:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        release_database(app)
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = os.urandom(32).hex()  # debug/testing only: config.check() allowed it
     page_cache.init_app(app)  # shared pages answered before Flask; static files before that
-    app.wsgi_app = PollGate(app.wsgi_app, app)  # a phone's poll with nothing new: its 304 before Flask
+    app.wsgi_app = app.extensions["poll_gate"] = PollGate(app.wsgi_app, app)  # a phone's poll: before Flask
     serve_static_files(app)
     if hops := app.config["TRUSTED_PROXY_HOPS"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
@@ -81,3 +81,12 @@ def serve_static_files(app: Flask) -> None:
         autorefresh=app.debug,
         immutable_file_test=lambda path, url: bool(_HASHED_NAME.search(url)),
     )
+
+
+def release_database(app: Flask) -> None:
+    """Close every database connection the app holds: its sessions, its pool, the poll gate's own
+    connections (tests and tools that make many apps; a server's processes just exit)."""
+    app.extensions["poll_gate"].close()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

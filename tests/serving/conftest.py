@@ -229,12 +229,10 @@ class Servers:
     def stop_all(self) -> None:
         for process in reversed(self.started):
             stop(process)
-        from webapp.extensions import db
+        from webapp import release_database
 
         for app in self.apps:
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+            release_database(app)
 
 
 @pytest.fixture

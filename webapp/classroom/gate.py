@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable, Iterable
 
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header, parse_cookie
 
@@ -29,6 +31,7 @@ from .players import PLAYER_COOKIE
 _POLL_PATH = re.compile(r"/play/(\d{6})/state")
 _POLL_TAG = re.compile(r'(?:W/)?"([LF]|[QR]\d+)-([A-Za-z-]+)-"')
 
+IDLE_CONNECTIONS = 8  # kept open between polls: a worker's threads (gunicorn.conf.py) and then some
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
@@ -43,6 +46,7 @@ class PollGate:
         self.app, self.flask_app = app, flask_app
         self.engine = None  # the app's, taken at the first poll (in the worker process, after any fork)
         self.database = ""
+        self.lock, self.idle = threading.Lock(), []  # open connections between polls
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if environ["REQUEST_METHOD"] == "GET" and not environ.get("QUERY_STRING"):
@@ -69,9 +73,37 @@ class PollGate:
         return [body]
 
     def _look(self, code: str) -> live_rules.Look | None:
+        """quick_look on one of the gate's own connections, kept open in autocommit between polls (no
+        checkout, ping, BEGIN or ROLLBACK per poll). A connection that fails is dropped, and the poll goes
+        to the view."""
+        with self.lock:
+            connection = self.idle.pop() if self.idle else None
+        try:
+            if connection is None:
+                connection = self._connect()
+            look = live_rules.quick_look(code, connection)
+        except SQLAlchemyError:
+            if connection is not None:
+                connection.invalidate()
+            return None
+        with self.lock:
+            if len(self.idle) < IDLE_CONNECTIONS:
+                self.idle.append(connection)
+                connection = None
+        if connection is not None:
+            connection.close()
+        return look
+
+    def _connect(self):
         if self.engine is None:
             with self.flask_app.app_context():
                 self.engine = db.engine
             self.database = str(self.engine.url)
-        with self.engine.connect() as connection:
-            return live_rules.quick_look(code, connection)
+        return self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+    def close(self) -> None:
+        """Close the idle connections (webapp.release_database: tests and tools that make many apps)."""
+        with self.lock:
+            idle, self.idle = self.idle, []
+        for connection in idle:
+            connection.close()
