@@ -301,6 +301,23 @@ def test_the_quick_dictionary_load_segments_as_jiebas_own():
     assert list(ours.cut(text, HMM=False)) == list(own.cut(text, HMM=False))
 
 
+def test_a_refit_after_a_content_change_reuses_the_kept_tokens(catalog, tmp_path):
+    import numpy as np
+
+    Matcher.from_catalog(catalog, cache_dir=tmp_path)
+    kept = tmp_path / "tokens.pickle"
+    assert kept.exists()
+    fewer = examples(catalog)[:3]
+    refitted = Matcher.from_catalog(catalog, exclude=fewer, cache_dir=tmp_path).ranker  # another key: fitted
+    fresh = Matcher.from_catalog(catalog, exclude=fewer).ranker  # no cache at all
+    assert np.array_equal(refitted._type_w, fresh._type_w) and np.array_equal(refitted._raw_coef, fresh._raw_coef)
+    kept.write_bytes(b"not a pickle")  # a broken file is ignored: tokenised again
+    for old in tmp_path.glob("matcher-*.pickle"):
+        old.unlink()
+    again = Matcher.from_catalog(catalog, exclude=fewer, cache_dir=tmp_path).ranker
+    assert np.array_equal(again._scam_coef, fresh._scam_coef)
+
+
 # -- a floor under the held-out figures --------------------------------------------------------
 
 def test_held_out_content_stays_above_a_floor(catalog):

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from operator import itemgetter
 
@@ -68,6 +68,14 @@ _FEATURE = itemgetter(0)
 def blocked(text: str) -> tuple[tuple[str, ...], ...]:
     """The features of normalised text, one tuple per block (in the order of BLOCKS)."""
     return tuple(tuple(map(_FEATURE, block)) for block in _blocks(text))
+
+
+Tokens = tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]  # (blocked features, raw grams) of a text
+
+
+def tokenised(text: str) -> Tokens:
+    """What the build needs of one normalised training text."""
+    return blocked(text), raw_grams(text)
 
 
 class _Space:
@@ -143,10 +151,12 @@ class Ranker:
     TOL_SVM = 1e-2  # the SVM's stopping tolerance: its weights move by < 0.001 from 1e-4's, in half the time
     TEMPERATURE = 2.0  # softmax over the SVM's margins (from held-out folds; it moves only hedging and runners-up)
 
-    def __init__(self, examples: Sequence[tuple[str, str]], benign_labels: frozenset[str] | set[str]):
-        """examples: (label, normalised text); a label in `benign_labels` is not a scam."""
+    def __init__(self, examples: Sequence[tuple[str, str]], benign_labels: frozenset[str] | set[str],
+                 tokens: Mapping[str, Tokens] | None = None):
+        """examples: (label, normalised text); a label in `benign_labels` is not a scam. tokens: what
+        `tokenised` gave for some of the texts before (kept by the Matcher between builds)."""
         with threadpool_limits(1):  # small sparse problems: threads only fight each other (10x slower on 2 cores)
-            self._fit(examples, benign_labels)
+            self._fit(examples, benign_labels, tokens or {})
 
     @staticmethod
     def balance(scam: np.ndarray, chinese: np.ndarray) -> np.ndarray:
@@ -158,9 +168,11 @@ class Ranker:
                 weights[group] = len(scam) / (4 * group.sum())
         return weights
 
-    def _fit(self, examples: Sequence[tuple[str, str]], benign_labels: frozenset[str] | set[str]) -> None:
+    def _fit(self, examples: Sequence[tuple[str, str]], benign_labels: frozenset[str] | set[str],
+             tokens: Mapping[str, Tokens]) -> None:
         labels = np.array([label for label, _ in examples])
-        self.space = _Space([blocked(text) for _, text in examples], [weight for _, weight in BLOCKS.values()])
+        known = [tokens.get(text) or tokenised(text) for _, text in examples]
+        self.space = _Space([features for features, _ in known], [weight for _, weight in BLOCKS.values()])
         matrix = self.space.matrix
         scam = np.array([label not in benign_labels for label in labels])
         weights = self.balance(scam, np.array([bool(CJK_RUN.search(text)) for _, text in examples]))
@@ -174,7 +186,7 @@ class Ranker:
 
         with ThreadPoolExecutor(1) as pool:  # one liblinear fit at a time: they share its random generator
             solving = pool.submit(solve)
-            self.raw = _Space([(raw_grams(text),) for _, text in examples], [1.0])
+            self.raw = _Space([(grams,) for _, grams in known], [1.0])
             scam_model, type_model, intent_model = solving.result()
         raw_model = LogisticRegression(C=self.C_RAW, solver="liblinear").fit(self.raw.matrix, scam, sample_weight=weights)
         self.types = tuple(str(t) for t in type_model.classes_)
