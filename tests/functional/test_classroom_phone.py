@@ -166,3 +166,30 @@ def test_a_poll_with_nothing_new_is_answered_before_flask(db_app):
         assert revealed.get_json()["phase"] == "reveal" and revealed.get_json()["me"]["feedback"] == "none"
     finally:
         request_started.disconnect(count, app)
+
+
+def test_an_answer_costs_three_statements(db_app):
+    """The hall's commonest write stays cheap: the session, the player and the database's clock in one
+    query, the insert, and 'has everyone answered?' (a probe, not a count)."""
+    from sqlalchemy import event
+
+    app, client = db_app, db_app.test_client()
+    with app.app_context():
+        organizer = factories.organizer()
+        live, host_token = classroom.create_session(organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], count=2)
+        code = live.code
+    phones = [app.test_client() for _ in range(3)]
+    for phone, name in zip(phones, "ABC"):
+        assert phone.post("/join", data={"code": code, "nickname": name}).status_code == 303
+    assert client.post(f"{API}/{code}/advance", headers={"Authorization": f"Bearer {host_token}"}).status_code == 200
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda conn, cursor, statement, *rest: statements.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        sent = phones[0].post(f"/play/{code}/answer", data={"question": "0", "choice": "0"}, headers={"Accept": "application/json"})
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert sent.get_json() == {"accepted": True}
+    assert len([s for s in statements if not s.strip().upper().startswith("SELECT 1")]) == 3, statements
