@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import g, has_app_context, has_request_context
-from sqlalchemy import text
+from sqlalchemy import literal_column, null, text
 
 from .extensions import db
 from .types import utcnow
@@ -21,11 +21,23 @@ NOW_SQL = {  # the database's time as an SQL expression, by dialect
 }
 
 
+def now_column():
+    """The database's time as a column to add to a query (NULL where the dialect has none): see remember()."""
+    expression = NOW_SQL.get(db.session.get_bind().dialect.name)
+    return literal_column(expression) if expression else null()
+
+
 def from_database(value) -> datetime:
     """A NOW_SQL value as a timezone-aware UTC datetime."""
     if isinstance(value, str):  # SQLite: UTC, without a zone
         value = datetime.strptime(value, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc)
     return value.astimezone(timezone.utc)
+
+
+def remember(value) -> None:
+    """The database's time, read by another query of this request (a NOW_SQL column): now() returns it."""
+    if has_request_context() and value is not None:
+        g._db_now = from_database(value)
 
 
 def now() -> datetime:

@@ -100,6 +100,8 @@ def test_a_phone_plays_to_the_end_without_loading_a_page(live_app, context_facto
     for number, question in enumerate(questions):
         assert host.post(f"{base}/api/v1/sessions/{code}/advance", headers=headers).ok
         ann.get_by_text(f"Question {number + 1} of 2").wait_for(timeout=WAIT)
+        # drawn in place: a screen reader is taken to the new question's prompt
+        assert ann.evaluate("document.activeElement.classList.contains('live-prompt')")
         choices = ann.locator(".answer-button")
         if question.kind == "multiple":
             for index in sorted(question.answer):
@@ -115,6 +117,7 @@ def test_a_phone_plays_to_the_end_without_loading_a_page(live_app, context_facto
         # both have answered: the reveal comes by itself
         ann.get_by_role("heading", name="Right!").wait_for(timeout=WAIT)
         bo.get_by_role("heading", name="Not this time").wait_for(timeout=WAIT)
+        assert ann.evaluate("document.activeElement.textContent") == "Right!"  # and to their own feedback
         assert ann.locator(".feedback:visible").count() == 1 and bo.locator(".feedback:visible").count() == 1
         assert re.fullmatch(r"\+\d+ points", ann.locator(".feedback.right .points").inner_text())
         assert ann.locator(".rank-line").inner_text().startswith("You are number 1 with ")

@@ -20,21 +20,27 @@ def attribute(page: str, name: str) -> str:
     return html.unescape(re.search(rf'{name}="([^"]*)"', page).group(1))
 
 
-def test_a_phone_plays_a_whole_quiz_from_its_polls(db_app):
-    app, client = db_app, db_app.test_client()
+def started(app, *names: str, time_limit: int = 20):
+    """A two-question session in its lobby and one phone (a test client keeping its cookie) per name:
+    (code, the host's Bearer header, phones)."""
     with app.app_context():
         organizer = factories.organizer()
         live, host_token = classroom.create_session(
-            organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], time_limit=60, count=2,
+            organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], time_limit=time_limit, count=2,
         )
         code = live.code
+    phones = [app.test_client() for _ in names]
+    for phone, name in zip(phones, names):
+        assert phone.post("/join", data={"code": code, "nickname": name}).status_code == 303
+    return code, {"Authorization": f"Bearer {host_token}"}, phones
+
+
+def test_a_phone_plays_a_whole_quiz_from_its_polls(db_app):
+    app, client = db_app, db_app.test_client()
+    code, host, (ann, bo, cy) = started(app, "Ann", "<b>Bo</b>", "Cy", time_limit=60)
+    with app.app_context():
         keys = [sorted(q.answer) for q in factories.questions(code)]
         choices = [len(q.choices) for q in factories.questions(code)]
-    host = {"Authorization": f"Bearer {host_token}"}
-    phones = {name: app.test_client() for name in ("Ann", "<b>Bo</b>", "Cy")}
-    for name, phone in phones.items():
-        assert phone.post("/join", data={"code": code, "nickname": name}).status_code == 303
-    ann, bo, cy = phones.values()
 
     page = ann.get(f"/play/{code}?lang=en").get_data(as_text=True)
     url, etag, csrf = attribute(page, "data-state-url"), attribute(page, "data-etag"), attribute(page, "data-csrf")
@@ -96,13 +102,9 @@ def test_a_phone_plays_a_whole_quiz_from_its_polls(db_app):
 
 
 def test_a_phone_that_is_no_longer_a_player_is_told_to_reload(db_app):
-    app, client = db_app, db_app.test_client()
-    with app.app_context():
-        organizer = factories.organizer()
-        live, host_token = classroom.create_session(organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], count=2)
-        code = live.code
-    ann, stranger = app.test_client(), app.test_client()
-    assert ann.post("/join", data={"code": code, "nickname": "Ann"}).status_code == 303
+    app = db_app
+    code, _host, (ann,) = started(app, "Ann")
+    stranger = app.test_client()
     assert ann.get(f"/play/{code}/state").get_json()["phase"] == "lobby"
     assert stranger.get(f"/play/{code}/state").get_json() == {"reload": True}  # no cookie: the page sends it to /join
     with app.app_context():
@@ -116,18 +118,12 @@ def test_a_phone_that_is_no_longer_a_player_is_told_to_reload(db_app):
 
 
 def test_a_poll_with_nothing_new_is_answered_before_flask(db_app):
-    app, client = db_app, db_app.test_client()
-    """classroom/gate.py: the page's own ETag, the same language, the same version: a 304 with the site's
+    """classroom/gate.py: the page's own ETag, the same language, the same step: a 304 with the site's
     security headers and no trip through Flask. Anything else goes to the view, which agrees."""
     from flask import request_started
 
-    with app.app_context():
-        organizer = factories.organizer()
-        live, host_token = classroom.create_session(organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], count=2)
-        code = live.code
-    ann, bo = app.test_client(), app.test_client()
-    assert ann.post("/join", data={"code": code, "nickname": "Ann"}).status_code == 303
-    assert bo.post("/join", data={"code": code, "nickname": "Bo"}).status_code == 303
+    app, client = db_app, db_app.test_client()
+    code, host, (ann, bo) = started(app, "Ann", "Bo")
     etag = attribute(ann.get(f"/play/{code}", headers={"Accept-Language": "en"}).get_data(as_text=True), "data-etag")
     reached = []
 
@@ -144,7 +140,7 @@ def test_a_poll_with_nothing_new_is_answered_before_flask(db_app):
         assert len(reached) == 1
         viewed = ann.get(f"/play/{code}/state?lang=en", headers={"If-None-Match": etag})  # a query: the view
         assert viewed.status_code == 304 and viewed.headers["ETag"] == etag and len(reached) == 2
-        assert client.post(f"{API}/{code}/advance", headers={"Authorization": f"Bearer {host_token}"}).status_code == 200
+        assert client.post(f"{API}/{code}/advance", headers=host).status_code == 200
         before = len(reached)
         moved = ann.get(f"/play/{code}/state", headers={"If-None-Match": etag, "Accept-Language": "en"})
         assert moved.status_code == 200 and moved.get_json()["phase"] == "question" and moved.get_json()["me"]
@@ -161,8 +157,29 @@ def test_a_poll_with_nothing_new_is_answered_before_flask(db_app):
         stranger = app.test_client().get(f"/play/{code}/state", headers={"If-None-Match": etag, "Accept-Language": "en"})
         assert stranger.get_json() == {"reload": True}  # no player cookie: the view, which sends it to /join
 
-        assert client.post(f"{API}/{code}/advance", headers={"Authorization": f"Bearer {host_token}"}).status_code == 200
+        assert client.post(f"{API}/{code}/advance", headers=host).status_code == 200
         revealed = bo.get(f"/play/{code}/state", headers={"If-None-Match": shared.headers["ETag"], "Accept-Language": "en"})
         assert revealed.get_json()["phase"] == "reveal" and revealed.get_json()["me"]["feedback"] == "none"
     finally:
         request_started.disconnect(count, app)
+
+
+def test_an_answer_costs_three_statements(db_app):
+    """The hall's commonest write stays cheap: the session, the player and the database's clock in one
+    query, the insert, and 'has everyone answered?' (a probe, not a count)."""
+    from sqlalchemy import event
+
+    app, client = db_app, db_app.test_client()
+    code, host, phones = started(app, "A", "B", "C")
+    assert client.post(f"{API}/{code}/advance", headers=host).status_code == 200
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda conn, cursor, statement, *rest: statements.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        sent = phones[0].post(f"/play/{code}/answer", data={"question": "0", "choice": "0"}, headers={"Accept": "application/json"})
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert sent.get_json() == {"accepted": True}
+    assert len([s for s in statements if not s.strip().upper().startswith("SELECT 1")]) == 3, statements

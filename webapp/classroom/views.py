@@ -20,7 +20,7 @@ from . import live as live_rules
 from . import certificates as awards
 from . import modes, phone, players, present, qr, queries, results, sessions
 from .forms import AdvanceForm, AnswerForm, JoinForm, NewSessionForm, RemovePlayerForm
-from .players import bad_code_page, current_player, gone_page, join_limit, set_player_cookie
+from .players import bad_code_page, gone_page, join_limit, session_and_player, set_player_cookie
 
 bp = Blueprint("classroom", __name__)
 def join_url(live: LiveSession) -> str:
@@ -191,10 +191,9 @@ def join():
 
 @bp.get("/play/<code>")
 def play(code: str):
-    live = sessions.find_session(code)
+    live, player, error = session_and_player(code)
     if live is None:
         return bad_code_page(code)
-    player, error = current_player(live)
     if live.self_paced and (page := players.self_paced_page()) is not None:
         return page(live, player)
     if player is None:
@@ -226,9 +225,8 @@ def phone_state(code: str):
     if (look := live_rules.quick_look(code)) is not None:
         if (etag := phone.etag(look.step)) in request.if_none_match:
             return phone.poll_reply(Response(status=304), etag)
-    live = sessions.find_session(code)
-    player = current_player(live)[0] if live is not None and not live.self_paced else None
-    if player is None:
+    live, player, _error = session_and_player(code)
+    if player is None or live.self_paced:
         return phone.poll_reply(jsonify(reload=True), "gone")
     if look is None:  # quick_look steps aside for a question past its deadline (else it is not due)
         live_rules.expire_if_due(live)
@@ -239,8 +237,9 @@ def phone_state(code: str):
 def answer(code: str):
     """The answer form of both kinds of session: record once, then back to the play page (which, in a
     self-paced session, shows the right answer of `?answered=`)."""
-    live = sessions.find_session(code) or abort(404)
-    player, _error = current_player(live)
+    live, player, _error = session_and_player(code)
+    if live is None:
+        abort(404)
     target = url_for("classroom.play", code=live.code)
     if player is None:
         return redirect(target, 303)

@@ -63,9 +63,14 @@
     startCountdown();
     bindAnswerForm();
     if (body.me && body.me.answered) showSent(false);
-    var heading = phaseBody.querySelector(".feedback:not([hidden]) h1, h1[tabindex]");
-    if (heading) heading.focus(); // screen readers hear the new phase
-    else window.scrollTo(0, 0);
+    // screen readers hear the new phase: its feedback, else its first heading (a new question's prompt)
+    var heading = phaseBody.querySelector(".feedback:not([hidden]) h1") || phaseBody.querySelector("h1");
+    if (heading) {
+      if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    } else {
+      window.scrollTo(0, 0);
+    }
   }
 
   function apply(state) {
