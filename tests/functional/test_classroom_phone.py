@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tests import factories
 from webapp.classroom import live as classroom
+from webapp.classroom import sessions
 from webapp.extensions import db
 from webapp.models import Answer, Player
 
@@ -183,3 +184,33 @@ def test_an_answer_costs_three_statements(db_app):
         event.remove(engine, "before_cursor_execute", listener)
     assert sent.get_json() == {"accepted": True}
     assert len([s for s in statements if not s.strip().upper().startswith("SELECT 1")]) == 3, statements
+
+
+def test_a_code_used_again_never_gets_the_last_sessions_question(db_app, monkeypatch):
+    """A code is free again once its session is over; the shared question bodies belong to a session, not
+    to a code, so the next session's phones see their own first question."""
+    from webapp.classroom import codes
+
+    app, client = db_app, db_app.test_client()
+    monkeypatch.setattr(codes, "new_code", lambda: "424242")
+    firsts = []
+    for quiz in ("elderly-basics", "students-basics"):
+        with app.app_context():
+            organizer = factories.organizer(f"teacher-{quiz}")
+            live, host_token = classroom.create_session(organizer.id, app.extensions["catalog"].quizzes[quiz], count=2)
+            assert live.code == "424242"
+        host = {"Authorization": f"Bearer {host_token}"}
+        phones = [app.test_client(), app.test_client()]
+        for phone, name in zip(phones, ("Ann", "Bo")):
+            assert phone.post("/join", data={"code": "424242", "nickname": name}).status_code == 303
+        lobby = attribute(phones[0].get("/play/424242").get_data(as_text=True), "data-etag")
+        assert client.post(f"{API}/424242/advance", headers=host).status_code == 200
+        # the first poll may come to the gate: it must not answer with the last session's question
+        first = phones[1].get("/play/424242/state", headers={"If-None-Match": lobby}).get_json()
+        drawn = phones[0].get("/play/424242/state?view=1", headers={"If-None-Match": lobby}).get_json()  # the view
+        assert first["phase"] == "question" and first["html"] == drawn["html"]
+        firsts.append(drawn["html"])
+        with app.app_context():
+            live = sessions.get_session("424242")
+            classroom.end(live)
+    assert firsts[0] != firsts[1]

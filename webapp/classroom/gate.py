@@ -1,13 +1,14 @@
 """A phone's poll answered before Flask when nothing has changed.
 
-Most requests of a live session are phones asking /play/<code>/state whether the version their page
-shows is still the session's. When it is, the answer is an empty 304, and the whole Flask stack (the
+Most requests of a live session are phones asking /play/<code>/state whether the step their page
+shows (live.phone_step) is still the session's. When it is, the answer is an empty 304, and the whole Flask stack (the
 session cookie, the locale, the hooks) would cost several times the one small query that decides it.
 This WSGI layer answers those itself: the request must carry the ETag the page was given, ask for the
 language that ETag was drawn in, and the session's phone step must still match (live.quick_look, on a
 connection of the app's own engine). When the step has moved on to a question this process has
 already drawn, the poll gets that question's shared body (phone.shared_bodies) with the seconds left,
-also without Flask: a question needs nothing of the player's own. Anything else (a reveal, which
+also without Flask: a question needs nothing of the player's own (a player the host removed learns it
+at the reveal, or from the refusal of an answer). Anything else (a reveal, which
 carries the player's own feedback; a question past its deadline; no player cookie) goes to the view."""
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ class PollGate:
                 look = self._look(code)
                 if look is not None and look.step == tag.group(1):
                     return self._reply(start_response, "304 Not Modified", look.step, lang, b"")
-                if look is not None and (body := phone.shared_bodies.get(self.database, code, look.step, lang)):
+                if look is not None and (body := phone.shared_bodies.get(self.database, look.session_id, look.step, lang)):
                     # a new question, already drawn in this process: every phone gets the same body
                     data = json.dumps({**body, "remaining": look.seconds_left, "me": None}, ensure_ascii=False)
                     return self._reply(start_response, "200 OK", look.step, lang, data.encode())

@@ -147,12 +147,12 @@ def record_answer(live: LiveSession, player: Player, question_index, raw_choice,
 
 @cache
 def _look_query(dialect: str):
-    """Core, built once per dialect: where the open session with a code is (version, phase, question,
+    """Core, built once per dialect: where the open session with a code is (id, version, phase, question,
     deadline), and the database's time to hold the deadline against (a poll is the commonest request)."""
     table = LiveSession.__table__
     now = literal_column(clock.NOW_SQL[dialect]) if dialect in clock.NOW_SQL else null()
     return select(
-        table.c.version, table.c.phase, table.c.question_index, table.c.deadline, now,
+        table.c.id, table.c.version, table.c.phase, table.c.question_index, table.c.deadline, now,
     ).where(table.c.open_code == bindparam("code"))
 
 
@@ -163,6 +163,7 @@ def phone_step(phase: str, index: int | None) -> str:
 
 
 class Look(NamedTuple):
+    session_id: int  # a code is used again once its session is over: this is the session
     version: int
     step: str  # phone_step
     seconds_left: float | None  # to an open question's deadline, by the database's clock
@@ -180,14 +181,14 @@ def quick_look(raw_code: str | None, connection: Connection | None = None) -> Lo
     row = connection.execute(_look_query(connection.dialect.name), {"code": code}).first()
     if row is None:
         return None
-    version, phase, index, deadline, now = row
+    session_id, version, phase, index, deadline, now = row
     left = None
     if phase == Phase.QUESTION and deadline is not None:
         left = (deadline - (clock.from_database(now) if now is not None else utcnow())).total_seconds()
         if left < 0:
             return None
         left = round(left, 1)
-    return Look(version, phone_step(phase, index), left)
+    return Look(session_id, version, phone_step(phase, index), left)
 
 
 def poll_etag(version: int, lang: str, tag: str) -> str:

@@ -1,7 +1,7 @@
 """A phone's play page that changes phase without loading a page.
 
 classroom.js on /play/<code> polls /play/<code>/state (under the play path, so the player's cookie comes
-with it). While the session's version is the page's, the answer is a 304 from one small query. When it
+with it). While the session's step is the page's, the answer is a 304 from one small query. When it
 moves, the reply carries the new phase as an HTML fragment, drawn once per session version and language
 in each worker and the same for every phone, and `me`: this player's own feedback and lines, which the
 script writes into the fragment's slots. A hall of phones then costs one rendering, not one page each.
@@ -88,13 +88,13 @@ class SharedBodies:
     def __init__(self, size: int = 64):
         self.size, self.bodies = size, {}
 
-    def put(self, database: str, code: str, step: str, lang: str, body: dict) -> None:
+    def put(self, database: str, session_id: int, step: str, lang: str, body: dict) -> None:
         if len(self.bodies) >= self.size:
             self.bodies.clear()
-        self.bodies[database, code, step, lang] = body
+        self.bodies[database, session_id, step, lang] = body
 
-    def get(self, database: str, code: str, step: str, lang: str) -> dict | None:
-        return self.bodies.get((database, code, step, lang))
+    def get(self, database: str, session_id: int, step: str, lang: str) -> dict | None:
+        return self.bodies.get((database, session_id, step, lang))
 
 
 shared_bodies = SharedBodies()
@@ -108,7 +108,7 @@ def state(live: LiveSession, player: Player) -> dict:
     }
     if live.phase == Phase.QUESTION:
         step = live_rules.phone_step(live.phase, live.question_index)
-        shared_bodies.put(str(db.engine.url), live.code, step, current_tag(), body)
+        shared_bodies.put(str(db.engine.url), live.id, step, current_tag(), body)
         if live.deadline is not None:
             body = {**body, "remaining": results.seconds_left(live)}
     return {**body, "me": me(live, player)}
