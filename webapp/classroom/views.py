@@ -219,7 +219,7 @@ def play_context(live: LiveSession, player) -> dict:
 
 @bp.get("/play/<code>/state")
 def phone_state(code: str):
-    """What classroom.js on the play page polls: a 304 while the version is the page's; else the new phase
+    """What classroom.js on the play page polls: a 304 while the step is the page's; else the new phase
     as a fragment and this player's own part (classroom/phone.py). `reload` when the page itself must
     change: no such player any more, or a self-paced session."""
     if (look := live_rules.quick_look(code)) is not None:
