@@ -12,9 +12,9 @@ from webapp.classroom import live as classroom
 WAIT = 15_000
 
 
-def started_session(app) -> tuple[str, str]:
+def started_session(app, username: str = "answer-teacher") -> tuple[str, str]:
     with app.app_context():  # the live server is shared by the whole session: a name of our own
-        organizer = factories.organizer("answer-teacher", "answer-password")
+        organizer = factories.organizer(username, "answer-password")
         live, host_token = classroom.create_session(
             organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], time_limit=60, count=2,
         )
@@ -132,3 +132,28 @@ def test_a_phone_plays_to_the_end_without_loading_a_page(live_app, context_facto
     bo.get_by_role("heading", name="The quiz is over").wait_for(timeout=WAIT)
     assert "0 of 2 right" in bo.locator(".final-rank").inner_text()
     assert loads == []  # not one page loaded after joining
+
+
+def test_an_answer_that_reached_the_server_after_the_reveal_is_told_too_late(live_app, context_factory):
+    """The network held the answer back until the question had closed and the phone had drawn its reveal
+    ("Time is up"): the refusal that comes back turns it into "Your answer came too late"."""
+    import time
+
+    app, base = live_app
+    code, host_token = started_session(app, "late-teacher")
+    ann = joined_phone(context_factory, base, code, "Late Ann")
+    joined_phone(context_factory, base, code, "Late Bo")
+    host = context_factory().request
+    assert host.post(f"{base}/api/v1/sessions/{code}/advance", headers={"Authorization": f"Bearer {host_token}"}).ok
+    ann.locator(".answer-button").first.wait_for(timeout=WAIT)
+    with app.app_context():
+        factories.move_deadline(code, -1)  # closed; the phone's next poll brings the reveal
+
+    def hold_back(route, request):
+        time.sleep(4)  # the phone polls meanwhile and draws the reveal
+        route.continue_()
+
+    ann.route("**/answer", hold_back)
+    tap_first_choice(ann)
+    ann.get_by_role("heading", name="Your answer came too late").wait_for(timeout=WAIT)
+    assert ann.locator(".feedback:visible").count() == 1

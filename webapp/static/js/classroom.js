@@ -32,8 +32,12 @@
   }
 
   // A phone: the new phase in place. `me` fills the fragment's [data-me] slots and picks its feedback.
+  var lateFor = null;  // the question this phone's answer was refused as too late for
+  var lastMe = null;
   function fillMine(me) {
     if (!me) return;
+    lastMe = me;
+    var feedback = me.feedback === "none" && lateFor === index ? "late" : me.feedback;  // its refusal may be newer
     root.querySelectorAll("[data-me]").forEach(function (el) {
       var text = (me.text && me.text[el.getAttribute("data-me")]) || "";
       el.textContent = text;
@@ -41,7 +45,7 @@
       if (line) line.hidden = !text;
     });
     root.querySelectorAll("[data-feedback]").forEach(function (el) {
-      el.hidden = el.getAttribute("data-feedback") !== me.feedback;
+      el.hidden = el.getAttribute("data-feedback") !== feedback;
     });
   }
 
@@ -273,6 +277,7 @@
       if (event.submitter && event.submitter.name) data.append(event.submitter.name, event.submitter.value);
       else if (!answerForm.querySelector("input[name=choice]")) return; // no submitter known: the plain POST
       event.preventDefault();
+      var sentFor = index;
       answerForm.setAttribute("data-sending", "1");
       fetch(answerForm.action, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (response) {
@@ -284,6 +289,10 @@
             return;
           }
           if (reply.status === 409 && !swaps) { reload(); return; } // too late, or moved on: the page says so
+          if (reply.body.reason === "too_late") {
+            lateFor = sentFor;
+            if (phase === "reveal" && index === sentFor) fillMine(lastMe); // the reveal came first: say so now
+          }
           if (answerError) { answerError.textContent = reply.body.message || ""; answerError.hidden = !reply.body.message; }
           if (reply.status === 409) {
             schedule(200); // too late, or the question moved on: the next phase (and why) comes with the poll
