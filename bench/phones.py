@@ -11,6 +11,7 @@ Used by bench/classroom.py; everything here is plain http.client, loopback only.
 
 from __future__ import annotations
 
+import gzip
 import html
 import http.client
 import json
@@ -45,7 +46,7 @@ class Browser:
         self.cookies: dict[str, tuple[str, str]] = {}  # name → (value, path)
 
     def send(self, kind: str, method: str, path: str, body: bytes | None = None, headers=None):
-        headers = dict(headers or {})
+        headers = {"Accept-Encoding": "gzip", **(headers or {})}  # as every phone's browser: ETags then read "…:gzip"
         jar = [f"{name}={value}" for name, (value, cookie_path) in self.cookies.items() if path.startswith(cookie_path)]
         if jar:
             headers["Cookie"] = "; ".join(jar)
@@ -56,6 +57,8 @@ class Browser:
                 self.connection.request(method, path, body=body, headers=headers)
                 response = self.connection.getresponse()
                 payload = response.read()
+                if response.getheader("Content-Encoding", "") == "gzip":
+                    payload = gzip.decompress(payload)
                 break
             except (OSError, http.client.HTTPException) as error:
                 self.connection.close()

@@ -157,3 +157,40 @@ def test_an_answer_that_reached_the_server_after_the_reveal_is_told_too_late(liv
     tap_first_choice(ann)
     ann.get_by_role("heading", name="Your answer came too late").wait_for(timeout=WAIT)
     assert ann.locator(".feedback:visible").count() == 1
+
+
+def test_a_reveal_drawn_before_the_phones_answer_was_stored_is_asked_for_again(live_app, context_factory):
+    """The reveal (every player's own part, drawn once) can be older than an answer that was taken in the
+    last instant. A phone whose answer was taken but whose reveal says "no answer" asks the server itself
+    again, and shows what was stored."""
+    from sqlalchemy import select
+
+    from webapp.extensions import db
+    from webapp.models import Answer, Player
+    from webapp.types import utcnow
+
+    app, base = live_app
+    code, host_token = started_session(app, "stored-late-teacher")
+    ann = joined_phone(context_factory, base, code, "Stored Ann")
+    other = context_factory().request  # a phone that polls by hand, with its cookie
+    token = other.post(f"{base}/api/v1/sessions/{code}/players", data={"nickname": "Other"}).json()["player_token"]
+    host = context_factory().request
+    headers = {"Authorization": f"Bearer {host_token}"}
+    assert host.post(f"{base}/api/v1/sessions/{code}/advance", headers=headers).ok
+    ann.locator(".answer-button").first.wait_for(timeout=WAIT)
+    with app.app_context():
+        question = factories.questions(code)[0]
+    # Ann's answer is "taken" by a reply that never reached the server; the row is written after the reveal
+    ann.route("**/answer", lambda route, request: route.fulfill(status=200, json={"accepted": True}))
+    tap_first_choice(ann)
+    ann.get_by_role("heading", name="Answer sent!").wait_for(timeout=WAIT)
+    assert host.post(f"{base}/api/v1/sessions/{code}/advance", headers=headers).ok  # the reveal
+    drawn = other.get(f"{base}/play/{code}/state", headers={"Cookie": f"fz_player={token}", "Accept-Language": "en"})  # draws everyone's part, in Ann's language
+    assert drawn.json()["phase"] == "reveal"
+    with app.app_context():
+        ann_id = db.session.scalar(select(Player.id).where(Player.nickname == "Stored Ann"))
+        db.session.add(Answer(player_id=ann_id, question_index=0, choice=sorted(question.answer), correct=True,
+                              points=700, answered_at=utcnow()))
+        db.session.commit()
+    ann.get_by_role("heading", name="Right!").wait_for(timeout=WAIT)  # after "Time is up", asked again
+    assert ann.locator(".feedback.right .points").inner_text() == "+700 points"

@@ -159,8 +159,32 @@ def test_a_poll_with_nothing_new_is_answered_before_flask(db_app):
         assert stranger.get_json() == {"reload": True}  # no player cookie: the view, which sends it to /join
 
         assert client.post(f"{API}/{code}/advance", headers=host).status_code == 200
-        revealed = bo.get(f"/play/{code}/state", headers={"If-None-Match": shared.headers["ETag"], "Accept-Language": "en"})
+        asked = {"If-None-Match": shared.headers["ETag"], "Accept-Language": "en"}
+        before = len(reached)
+        revealed = bo.get(f"/play/{code}/state", headers=asked)
         assert revealed.get_json()["phase"] == "reveal" and revealed.get_json()["me"]["feedback"] == "none"
+        assert len(reached) == before + 1  # the first reveal is drawn by the view, with every player's own part
+
+        # the next phones get the reveal and their own part without Flask
+        own = ann.get(f"/play/{code}/state", headers=asked)
+        assert own.status_code == 200 and len(reached) == before + 1
+        mine = own.get_json()["me"]
+        assert mine["feedback"] == "none" and mine["text"]["rank"].startswith("You are number 1 with 0 points")
+        assert own.get_json()["html"] == revealed.get_json()["html"] and own.get_json()["phase"] == "reveal"
+
+        # someone the drawing did not know (joined since) goes to the view, and so does everyone once a
+        # removal has moved the version
+        cy = app.test_client()
+        assert cy.post("/join", data={"code": code, "nickname": "Cy"}).status_code == 303
+        assert cy.get(f"/play/{code}/state", headers=asked).get_json()["me"]["feedback"] == "none"
+        assert len(reached) == before + 3  # the join, and Cy's poll
+        with app.app_context():
+            live = sessions.get_session(code)
+            bo_id = next(p.id for p in live.players if p.nickname == "Bo")
+            sessions.remove_player(live, bo_id)
+        assert ann.get(f"/play/{code}/state", headers=asked).get_json()["me"]["feedback"] == "none"
+        assert len(reached) == before + 4
+        assert bo.get(f"/play/{code}/state", headers=asked).get_json() == {"reload": True}  # removed: told so
     finally:
         request_started.disconnect(count, app)
 
@@ -214,3 +238,31 @@ def test_a_code_used_again_never_gets_the_last_sessions_question(db_app, monkeyp
             live = sessions.get_session("424242")
             classroom.end(live)
     assert firsts[0] != firsts[1]
+
+
+def test_a_gzipped_polls_etag_is_matched_as_the_browser_sends_it_back(db_app):
+    """A body big enough is gzipped, and Flask-Compress then rewrites its ETag ("R0-en-:gzip"): that is
+    the one a browser sends back, so the gate and the view must match it too."""
+    from flask import request_started
+
+    app, client = db_app, db_app.test_client()
+    code, host, (ann, bo) = started(app, "Ann", "Bo")
+    gzip = {"Accept-Encoding": "gzip", "Accept-Language": "en"}
+    assert client.post(f"{API}/{code}/advance", headers=host).status_code == 200
+    drawn = ann.get(f"/play/{code}/state", headers=gzip)
+    assert drawn.headers["Content-Encoding"] == "gzip" and drawn.headers["ETag"] == '"Q0-en-:gzip"'
+    reached = []
+
+    def count(sender, **extra):
+        reached.append(1)
+
+    request_started.connect(count, app)
+    try:
+        again = ann.get(f"/play/{code}/state", headers={**gzip, "If-None-Match": drawn.headers["ETag"]})
+        assert again.status_code == 304 and again.headers["ETag"] == '"Q0-en-:gzip"' and reached == []
+        viewed = ann.get(f"/play/{code}/state?lang=en", headers={**gzip, "If-None-Match": drawn.headers["ETag"]})
+        assert viewed.status_code == 304 and len(reached) == 1
+        host_etag = client.get(f"{API}/{code}/state", headers={**host, **gzip}).headers["ETag"]
+        assert client.get(f"{API}/{code}/state", headers={**host, **gzip, "If-None-Match": host_etag}).status_code == 304
+    finally:
+        request_started.disconnect(count, app)

@@ -14,7 +14,7 @@ from ..models import LiveSession
 from .. import exports
 from . import live as live_rules
 from . import modes, results, sessions, tables
-from .phone import poll_reply
+from .phone import matches, poll_reply
 from .players import join_limit
 from .sessions import refused
 
@@ -68,7 +68,7 @@ def state(code: str):
     so its ETag moves only with the version, and a poll that matches is answered from one small query."""
     phone = request.args.get("view") == "phone"
     if phone and (look := live_rules.quick_look(code)) is not None:
-        if (etag := live_rules.poll_etag(look.version, current_tag(), "")) in request.if_none_match:
+        if matches(etag := live_rules.poll_etag(look.version, current_tag(), "")):
             return poll_reply(Response(status=304), etag)
     live = sessions.get_session(code)
     live_rules.expire_if_due(live)
@@ -80,7 +80,7 @@ def state(code: str):
         except DomainError:
             player = None
     etag = live_rules.poll_etag(live.version, current_tag(), "" if phone else rules.state_tag(live, player))
-    if etag in request.if_none_match:  # nothing changed
+    if matches(etag):  # nothing changed
         return poll_reply(Response(status=304), etag)
     return poll_reply(jsonify(rules.state(live, current_tag(), player)), etag)
 

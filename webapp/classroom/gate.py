@@ -5,11 +5,12 @@ shows (live.phone_step) is still the session's. When it is, the answer is an emp
 session cookie, the locale, the hooks) would cost several times the one small query that decides it.
 This WSGI layer answers those itself: the request must carry the ETag the page was given, ask for the
 language that ETag was drawn in, and the session's phone step must still match (live.quick_look, on a
-connection of the app's own engine). When the step has moved on to a question this process has
-already drawn, the poll gets that question's shared body (phone.shared_bodies) with the seconds left,
-also without Flask: a question needs nothing of the player's own (a player the host removed learns it
-at the reveal, or from the refusal of an answer). Anything else (a reveal, which
-carries the player's own feedback; a question past its deadline; no player cookie) goes to the view."""
+connection of the app's own engine). When the step has moved on to a question or a reveal this
+process has already drawn (phone.shared_bodies), the poll gets that shared body too, without Flask: a
+question needs nothing of the player's own (a player the host removed learns it at the reveal, or from
+the refusal of an answer); a reveal's own parts were drawn for every player at once, and the cookie's
+token picks this one. Anything else (no player cookie, a question past its deadline, a version moved by
+a removal, a player the drawing did not know, the end) goes to the view."""
 
 from __future__ import annotations
 
@@ -27,10 +28,12 @@ from ..extensions import db
 from ..security import SECURITY_HEADERS
 from . import live as live_rules
 from . import phone
+from .codes import hash_token
 from .players import PLAYER_COOKIE
 
 _POLL_PATH = re.compile(r"/play/(\d{6})/state")
-_POLL_TAG = re.compile(r'(?:W/)?"([LF]|[QR]\d+)-([A-Za-z-]+)-"')
+# the ETag the page wrote, or as Flask-Compress rewrote it for a gzipped body (browsers send back what they got)
+_POLL_TAG = re.compile(r'(?:W/)?"(([LF]|[QR]\d+)-([A-Za-z-]+)-(?::gzip)?)"')
 
 IDLE_CONNECTIONS = 8  # kept open between polls: a worker's threads (gunicorn.conf.py) and then some
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
@@ -54,20 +57,33 @@ class PollGate:
             path = _POLL_PATH.fullmatch(environ.get("PATH_INFO", ""))
             tag = path and _POLL_TAG.fullmatch(environ.get("HTTP_IF_NONE_MATCH", "").strip())
             cookies = parse_cookie(environ) if tag else {}
-            if tag and tag.group(2) == request_tag(environ, cookies) and PLAYER_COOKIE in cookies:
-                code, lang = path.group(1), tag.group(2)
+            if tag and tag.group(3) == request_tag(environ, cookies) and PLAYER_COOKIE in cookies:
+                code, lang = path.group(1), tag.group(3)
                 look = self._look(code)
-                if look is not None and look.step == tag.group(1):
-                    return self._reply(start_response, "304 Not Modified", look.step, lang, b"")
-                if look is not None and (body := phone.shared_bodies.get(self.database, look.session_id, look.step, lang)):
-                    # a new question, already drawn in this process: every phone gets the same body
-                    data = json.dumps({**body, "remaining": look.seconds_left, "me": None}, ensure_ascii=False)
-                    return self._reply(start_response, "200 OK", look.step, lang, data.encode())
+                if look is not None and look.step == tag.group(2):  # the same ETag back, as the browser sent it
+                    return self._reply(start_response, "304 Not Modified", f'"{tag.group(1)}"', b"")
+                shared = look and phone.shared_bodies.get(self.database, look.session_id, look.step, lang)
+                if shared and (own := self._own(shared, look, cookies[PLAYER_COOKIE])) is not False:
+                    # a new question or reveal already drawn in this process: its shared body (and at a reveal
+                    # this player's own part, drawn with everyone's)
+                    data = json.dumps({**shared.body, "remaining": look.seconds_left, "me": own}, ensure_ascii=False)
+                    return self._reply(start_response, "200 OK", f'"{look.step}-{lang}-"', data.encode())
         return self.app(environ, start_response)
 
     @staticmethod
-    def _reply(start_response: Callable, status: str, step: str, lang: str, body: bytes) -> Iterable[bytes]:
-        headers = [("ETag", f'"{step}-{lang}-"'), ("Cache-Control", "no-cache, private"), *SECURITY_HEADERS]
+    def _own(shared: phone.Shared, look: live_rules.Look, token: str) -> dict | None | bool:
+        """The player's own part to send with a shared body: None for a question; at a reveal, theirs as drawn
+        for this version; False when the view must answer (a removal moved the version, or a player the
+        drawing did not know: joined since, or removed)."""
+        if shared.mine is None:
+            return None
+        if shared.version != look.version:
+            return False
+        return shared.mine.get(hash_token(token), False)
+
+    @staticmethod
+    def _reply(start_response: Callable, status: str, etag: str, body: bytes) -> Iterable[bytes]:
+        headers = [("ETag", etag), ("Cache-Control", "no-cache, private"), *SECURITY_HEADERS]
         if body:
             headers += [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
         start_response(status, headers)

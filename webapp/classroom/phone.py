@@ -11,7 +11,9 @@ filling up moves the version with every join, and would wake every phone already
 
 from __future__ import annotations
 
-from flask import Response, render_template
+from typing import NamedTuple
+
+from flask import Response, render_template, request
 from flask_babel import gettext as _
 
 from ..extensions import db
@@ -38,6 +40,13 @@ def etag(step: str) -> str:
     return f"{step}-{current_tag()}-"
 
 
+def matches(etag: str) -> bool:
+    """Whether this request's If-None-Match holds `etag`, as sent or as Flask-Compress rewrote it for a
+    gzipped body ("…:gzip"): a browser sends back the one it was given."""
+    wanted = request.if_none_match
+    return etag in wanted or f"{etag}:gzip" in wanted
+
+
 def etag_of(live: LiveSession) -> str:
     return etag(live_rules.phone_step(live.phase, live.question_index))
 
@@ -46,11 +55,28 @@ def me(live: LiveSession, player: Player) -> dict:
     """This player's own part of the play page: which feedback a reveal shows, and the lines in their words."""
     index = live.question_index
     answer = queries.answer_of(player, index) if live.phase in (Phase.QUESTION, Phase.REVEAL) else None
-    standing: Standing | None = results.standing_of(live, player) if live.phase != Phase.LOBBY else None
+    standing = results.standing_of(live, player) if live.phase != Phase.LOBBY else None
+    late = live.phase == Phase.REVEAL and answer is None and queries.came_late(player, index)
+    return mine(live, standing, answer, late)
+
+
+def everyones(live: LiveSession) -> dict[str, dict]:
+    """Every active player's `me` at a reveal, by token hash, from three queries (and the cached
+    standings) instead of three per phone: the gate answers each phone's poll from it."""
+    index = live.question_index
+    answers = {answer.player_id: answer for answer in queries.answers_of(live, index)}
+    late = queries.late_players(live, index)
+    return {
+        player.token_hash: mine(live, results.standing_of(live, player), answers.get(player.id),
+                                player.id in late and player.id not in answers)
+        for player in queries.players_of(live)
+    }
+
+
+def mine(live: LiveSession, standing: Standing | None, answer, late: bool) -> dict:
     feedback = None
     if live.phase == Phase.REVEAL:
-        feedback = ("right" if answer.correct else "wrong") if answer else (
-            "late" if queries.came_late(player, index) else "none")
+        feedback = ("right" if answer.correct else "wrong") if answer else ("late" if late else "none")
     text = {"strip": "", "gained": "", "rank": "", "final": ""}
     if standing:
         text["strip"] = " · " + _("%(points)s points", points=standing.points)
@@ -80,20 +106,27 @@ def fragment(live: LiveSession) -> str:
     return _fragments.get((live.id, live.version, current_tag()), draw)
 
 
+class Shared(NamedTuple):
+    version: int
+    body: dict  # the poll's body without `remaining` and `me`
+    mine: dict[str, dict] | None  # a reveal's: every player's `me` by token hash (a question needs none)
+
+
 class SharedBodies:
-    """The body of a question's poll without `me`, which a question doesn't need (the phone has not
-    answered it yet; its points are those of the last reveal): the same for every phone, so the gate can
-    send it without Flask once the view has drawn it. Per process, per database, bounded."""
+    """A poll's body that is the same for every phone, once the view has drawn it in this process, so the
+    gate can send it without Flask: a question's (it needs nothing of the player's own: the phone has not
+    answered it yet, its points are those of the last reveal) and a reveal's, with every player's own part
+    beside it. Per process, per database, bounded."""
 
     def __init__(self, size: int = 64):
         self.size, self.bodies = size, {}
 
-    def put(self, database: str, session_id: int, step: str, lang: str, body: dict) -> None:
+    def put(self, database: str, session_id: int, step: str, lang: str, shared: Shared) -> None:
         if len(self.bodies) >= self.size:
             self.bodies.clear()
-        self.bodies[database, session_id, step, lang] = body
+        self.bodies[database, session_id, step, lang] = shared
 
-    def get(self, database: str, session_id: int, step: str, lang: str) -> dict | None:
+    def get(self, database: str, session_id: int, step: str, lang: str) -> Shared | None:
         return self.bodies.get((database, session_id, step, lang))
 
 
@@ -106,9 +139,15 @@ def state(live: LiveSession, player: Player) -> dict:
         "version": live.version, "phase": live.phase, "index": live.question_index, "remaining": None,
         "poll_ms": results.poll_interval(live, current_tag()), "html": fragment(live),
     }
+    key = (str(db.engine.url), live.id, live_rules.phone_step(live.phase, live.question_index), current_tag())
     if live.phase == Phase.QUESTION:
-        step = live_rules.phone_step(live.phase, live.question_index)
-        shared_bodies.put(str(db.engine.url), live.id, step, current_tag(), body)
+        shared_bodies.put(*key, Shared(live.version, body, None))
         if live.deadline is not None:
             body = {**body, "remaining": results.seconds_left(live)}
+    elif live.phase == Phase.REVEAL:
+        shared = shared_bodies.get(*key)
+        if shared is None or shared.version != live.version or shared.mine is None:
+            shared_bodies.put(*key, Shared(live.version, body, everyones(live)))
+    # the view's own answer is always drawn afresh: it is also where a phone asks again when its part of a
+    # shared reveal looked older than its answer
     return {**body, "me": me(live, player)}

@@ -91,6 +91,13 @@ def late_counts(live: LiveSession) -> dict[int, int]:
     return {index: int(count) for index, count in rows}
 
 
+def late_players(live: LiveSession, index: int) -> set[int]:
+    """The ids of the players whose answer to question `index` came after it closed."""
+    return set(db.session.scalars(
+        select(LateAnswer.player_id).join(Player).where(active_players(live.id), LateAnswer.question_index == index)
+    ))
+
+
 def came_late(player: Player, index: int | None) -> bool:
     """Whether this player's answer to question `index` arrived after it closed."""
     if index is None:

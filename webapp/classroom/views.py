@@ -223,7 +223,7 @@ def phone_state(code: str):
     as a fragment and this player's own part (classroom/phone.py). `reload` when the page itself must
     change: no such player any more, or a self-paced session."""
     if (look := live_rules.quick_look(code)) is not None:
-        if (etag := phone.etag(look.step)) in request.if_none_match:
+        if phone.matches(etag := phone.etag(look.step)):
             return phone.poll_reply(Response(status=304), etag)
     live, player, _error = session_and_player(code)
     if player is None or live.self_paced:

@@ -33,10 +33,18 @@
 
   // A phone: the new phase in place. `me` fills the fragment's [data-me] slots and picks its feedback.
   var lateFor = null;  // the question this phone's answer was refused as too late for
+  var acceptedFor = null;  // the question this phone's answer was taken for
+  var askedAgainFor = null;
   var lastMe = null;
   function fillMine(me) {
     if (!me) return;
     lastMe = me;
+    if (phase === "reveal" && me.feedback === "none" && acceptedFor === index && askedAgainFor !== index) {
+      // its answer was taken, but the reveal was drawn before it was stored: the next poll, without the
+      // ETag, goes to the server itself for this phone's own part
+      askedAgainFor = index;
+      etag = null;
+    }
     var feedback = me.feedback === "none" && lateFor === index ? "late" : me.feedback;  // its refusal may be newer
     root.querySelectorAll("[data-me]").forEach(function (el) {
       var text = (me.text && me.text[el.getAttribute("data-me")]) || "";
@@ -285,6 +293,7 @@
         })
         .then(function (reply) {
           if (reply.body.accepted) {
+            acceptedFor = sentFor;
             showSent(true);
             return;
           }
