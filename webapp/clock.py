@@ -21,9 +21,10 @@ NOW_SQL = {  # the database's time as an SQL expression, by dialect
 }
 
 
-def now_column():
-    """The database's time as a column to add to a query (NULL where the dialect has none): see remember()."""
-    expression = NOW_SQL.get(db.session.get_bind().dialect.name)
+def now_column(dialect: str | None = None):
+    """The database's time as a column to add to a query (NULL where the dialect has none): see remember().
+    The dialect is the session's unless given (a query built once per dialect)."""
+    expression = NOW_SQL.get(dialect or db.session.get_bind().dialect.name)
     return literal_column(expression) if expression else null()
 
 

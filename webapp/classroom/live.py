@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import Connection, bindparam, literal_column, null, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from .. import clock
 from ..errors import DomainError
@@ -150,9 +150,8 @@ def _look_query(dialect: str):
     """Core, built once per dialect: where the open session with a code is (id, version, phase, question,
     deadline), and the database's time to hold the deadline against (a poll is the commonest request)."""
     table = LiveSession.__table__
-    now = literal_column(clock.NOW_SQL[dialect]) if dialect in clock.NOW_SQL else null()
     return select(
-        table.c.id, table.c.version, table.c.phase, table.c.question_index, table.c.deadline, now,
+        table.c.id, table.c.version, table.c.phase, table.c.question_index, table.c.deadline, clock.now_column(dialect),
     ).where(table.c.open_code == bindparam("code"))
 
 
