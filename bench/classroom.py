@@ -233,7 +233,8 @@ def _run(args, url: str, setup, load_before) -> dict:
     LateAnswer = getattr(models, "LateAnswer", None)  # noqa: N806  (absent in versions before late answers)
 
     server_log: list[str] = []
-    with gunicorn(DATABASE_URL=url, stderr_lines=server_log) as port:
+    cpu_dir = Path(tempfile.mkdtemp(prefix="fangzha-cpu-"))
+    with gunicorn(DATABASE_URL=url, stderr_lines=server_log, config="bench/gunicorn_cpu.py", BENCH_CPU_DIR=str(cpu_dir)) as port:
         code, host_token = host_session(port, "bench-teacher", "bench-password-1", args)
         nicknames = [f"p{i:04d}" for i in range(args.players)]
         budget = 60 + args.questions * (args.time_limit + 8)
@@ -258,6 +259,7 @@ def _run(args, url: str, setup, load_before) -> dict:
             worker.join(10)
         server_log = list(server_log)  # before the shutdown: its SIGTERM lines are not errors
     load_after = os.getloadavg()
+    by_kind = cpu_by_kind(cpu_dir)
 
     merged = {key: [item for part in results for item in part[key]] for key in results[0]}
     with setup.app_context():
@@ -292,8 +294,21 @@ def _run(args, url: str, setup, load_before) -> dict:
         for q in (50, 95, 99):
             summary[f"{kind}_p{q}"] = percentile(merged[kind], q / 100)
             summary[f"game_{kind}_p{q}"] = percentile(merged[f"game_{kind}"], q / 100)
+    summary["cpu_by_kind"] = by_kind
     report(args, summary, merged, server_cpu, wall, load_before, load_after, server_errors)
     return summary
+
+
+def cpu_by_kind(directory: Path) -> dict[str, tuple[int, float]]:
+    """What bench/gunicorn_cpu.py's workers wrote as they exited: kind -> (requests, CPU seconds)."""
+    total: dict[str, list] = {}
+    for path in directory.glob("*.json"):
+        for kind, (count, seconds) in json.loads(path.read_text()).items():
+            entry = total.setdefault(kind, [0, 0.0])
+            entry[0] += count
+            entry[1] += seconds
+    shutil.rmtree(directory, ignore_errors=True)
+    return {kind: (count, seconds) for kind, (count, seconds) in sorted(total.items(), key=lambda item: -item[1][1])}
 
 
 def report(args, summary, merged, server_cpu, wall, load_before, load_after, server_errors) -> None:
@@ -326,6 +341,10 @@ def report(args, summary, merged, server_cpu, wall, load_before, load_after, ser
     print(f"CPU: gunicorn {server_cpu:.0f} s ({summary['server_cpu_ms']:.1f} ms a request), phones "
           f"{sum(merged['cpu']):.0f} s, over {wall:.0f} s on {os.cpu_count()} cores; load average {load_before[0]:.2f} before "
           f"the run (other work on the machine; about 0 when idle), {load_after[0]:.2f} at the end")
+    if summary["cpu_by_kind"]:
+        print("server CPU by kind (the handling thread's own, from gunicorn's pre_request to post_request): " + ", ".join(
+            f"{kind} {count} × {seconds * 1000 / max(1, count):.2f} ms = {seconds:.1f} s"
+            for kind, (count, seconds) in summary["cpu_by_kind"].items()))
     failures: dict[str, int] = {}
     for failure in merged["failures"]:
         failures[failure] = failures.get(failure, 0) + 1

@@ -52,12 +52,12 @@ def answer_count(live: LiveSession, index: int | None = None) -> int:
     ) or 0
 
 
-def everyone_answered(session_id: int, index: int) -> bool:
+def everyone_answered(session_id: int, index: int, connection=None) -> bool:
     """Whether every active player has answered question `index`. It stops at the first player who has not
     (LIMIT 1 on an anti-join over the unique index): asked after each answer, that is a probe or two while
-    most have yet to answer, not a count of the whole hall every time."""
+    most have yet to answer, not a count of the whole hall every time. On `connection` if given (the gate's)."""
     answered = exists().where(Answer.player_id == Player.id, Answer.question_index == index)
-    return db.session.scalar(select(Player.id).where(active_players(session_id), ~answered).limit(1)) is None
+    return (connection if connection is not None else db.session).scalar(select(Player.id).where(active_players(session_id), ~answered).limit(1)) is None
 
 
 def answer_of(player: Player, index: int | None) -> Answer | None:
