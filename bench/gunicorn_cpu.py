@@ -36,6 +36,27 @@ def kind_of(method: str, path: str, status: str, gated: bool) -> str:
     return "other"
 
 
+_gc = {"started": 0.0}
+
+
+def _gc_watch(phase, info):
+    """Garbage collections: how many, how long in all and at most, per generation."""
+    if phase == "start":
+        _gc["started"] = time.perf_counter()
+        return
+    took = time.perf_counter() - _gc["started"]
+    entry = _spent.setdefault(f"gc{info['generation']}", [0, 0.0, 0.0])
+    entry[0] += 1
+    entry[1] += took
+    entry[2] = max(entry[2], took)
+
+
+def post_fork(server, worker):
+    import gc
+
+    gc.callbacks.append(_gc_watch)
+
+
 def pre_request(worker, req):
     req.cpu_started = time.thread_time()
 
