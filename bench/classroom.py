@@ -120,6 +120,21 @@ def machine_busy() -> tuple[float, float]:
     return (sum(fields) - idle) / tick, sum(fields) / tick
 
 
+def database_cpu_seconds() -> float:
+    """User + system CPU of the PostgreSQL processes so far, with their finished children (0 with SQLite)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                name, rest = f.read().split(" (", 1)[1].rsplit(")", 1)
+        except OSError:
+            continue
+        if name.startswith("postgres"):
+            fields = rest.split()
+            total += sum(int(value) for value in fields[11:15]) / tick
+    return total
+
+
 def server_cpu_seconds(port: int) -> float:
     """User + system CPU of the gunicorn processes serving this port, so far (Linux /proc): those whose
     command line names the port, and their children (setproctitle may rename the workers)."""
@@ -177,6 +192,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--retry-share", type=float, default=0.10)
     parser.add_argument("--no-js-share", type=float, default=0.10)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (WEB_CONCURRENCY)")
+    parser.add_argument("--threads", type=int, default=None, help="threads a worker (THREADS; gunicorn.conf.py's default)")
     parser.add_argument("--timeline", action="store_true",
                         help="also print, second by second, how many requests the phones sent and their slowest, with the host's steps")
     parser.add_argument("--form-answers", action="store_true",
@@ -247,7 +264,9 @@ def _run(args, url: str, setup, load_before) -> dict:
 
     server_log: list[str] = []
     cpu_dir = Path(tempfile.mkdtemp(prefix="fangzha-cpu-"))
-    with gunicorn(DATABASE_URL=url, stderr_lines=server_log, config="bench/gunicorn_cpu.py", BENCH_CPU_DIR=str(cpu_dir)) as port:
+    serving = {"WEB_CONCURRENCY": str(args.workers), **({"THREADS": str(args.threads)} if args.threads else {})}
+    with gunicorn(DATABASE_URL=url, stderr_lines=server_log, config="bench/gunicorn_cpu.py", BENCH_CPU_DIR=str(cpu_dir),
+                  **serving) as port:
         code, host_token = host_session(port, "bench-teacher", "bench-password-1", args)
         nicknames = [f"p{i:04d}" for i in range(args.players)]
         budget = 60 + args.questions * (args.time_limit + 8)
@@ -260,7 +279,7 @@ def _run(args, url: str, setup, load_before) -> dict:
             for i in range(args.processes)
         ]
         server_cpu_start = server_cpu_seconds(port)  # after the start-up (preloading the app and its content)
-        busy_start = machine_busy()
+        busy_start, database_start = machine_busy(), database_cpu_seconds()
         started = time.perf_counter()
         for worker in workers:
             worker.start()
@@ -268,7 +287,7 @@ def _run(args, url: str, setup, load_before) -> dict:
         cpu_at_game = drive(port, code, host_token, args, started, game, steps)
         results = [queue.get(timeout=budget + 30) for _ in workers]
         wall = time.perf_counter() - started
-        busy_end = machine_busy()
+        busy_end, database_cpu = machine_busy(), database_cpu_seconds() - database_start
         server_cpu = server_cpu_seconds(port) - server_cpu_start
         game_cpu = server_cpu_seconds(port) - cpu_at_game
         for worker in workers:
@@ -311,6 +330,7 @@ def _run(args, url: str, setup, load_before) -> dict:
             summary[f"{kind}_p{q}"] = percentile(merged[kind], q / 100)
             summary[f"game_{kind}_p{q}"] = percentile(merged[f"game_{kind}"], q / 100)
     summary["cpu_by_kind"] = by_kind
+    summary["database_cpu"] = database_cpu
     summary["machine_busy"] = (busy_end[0] - busy_start[0]) / max(1e-9, busy_end[1] - busy_start[1])
     report(args, summary, merged, server_cpu, wall, load_before, load_after, server_errors)
     if args.timeline:
@@ -355,7 +375,7 @@ def report(args, summary, merged, server_cpu, wall, load_before, load_after, ser
 
     not_modified = len(merged["poll_304"]) / max(1, len(merged["poll"]))
     print(f"live session: {args.players} phones ({args.no_js_share:.0%} without JavaScript), {args.questions} questions of "
-          f"{args.time_limit} s, gunicorn 2 workers, {args.database}; phones: {args.processes} client processes of threads")
+          f"{args.time_limit} s, gunicorn {args.workers} workers of {args.threads or 'the default'} threads, {args.database}; phones: {args.processes} client processes of threads")
     print(f"requests: {summary['requests']} in {wall:.0f} s ({summary['rps']:.0f}/s); "
           f"failed and retried {summary['failures']}; phones that gave up {summary['errors']}; "
           f"server error lines {summary['server_errors']}")
@@ -377,7 +397,7 @@ def report(args, summary, merged, server_cpu, wall, load_before, load_after, ser
     print(f"the game alone (from the host's start, everyone joined; {summary['game_requests']} requests, "
           f"{summary['game_cpu_ms']:.1f} ms of server CPU a request): {game}")
     print(f"CPU: gunicorn {server_cpu:.0f} s ({summary['server_cpu_ms']:.1f} ms a request), phones "
-          f"{sum(merged['cpu']):.0f} s, over {wall:.0f} s on {os.cpu_count()} cores; load average {load_before[0]:.2f} before "
+          f"{sum(merged['cpu']):.0f} s, the database {summary['database_cpu']:.0f} s, over {wall:.0f} s on {os.cpu_count()} cores; load average {load_before[0]:.2f} before "
           f"the run (other work on the machine; about 0 when idle), {load_after[0]:.2f} at the end; the machine's cores "
           f"were busy {summary['machine_busy']:.0%} of the run (server, phones, database and anything else)")
     if summary["cpu_by_kind"]:

@@ -1,4 +1,4 @@
-"""gunicorn.conf.py, plus the server CPU each kind of request costs (bench.classroom --cpu-by-kind).
+"""gunicorn.conf.py, plus the server CPU each kind of request costs, and the workers' garbage collections.
 
     gunicorn -c bench/gunicorn_cpu.py ...   with BENCH_CPU_DIR=<a directory>
 
