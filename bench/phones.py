@@ -92,6 +92,7 @@ class Page:
 
     def __init__(self, text: str):
         self.text = text
+        self.last_modified: str | None = None  # the response's, for a refresh
         found = {name: (m.group(1) if (m := pattern.search(text)) else None) for name, pattern in _attr.items()}
         self.phase, self.state_url = found["phase"], html.unescape(found["state-url"] or "")
         self.index = int(found["index"]) if found["index"] else None
@@ -152,12 +153,20 @@ class Phone:
                 self.stop.wait(self.rng.uniform(*wait))
         return None
 
-    def load(self) -> None:
+    def load(self, refresh: bool = False) -> None:
+        """Load the play page; a <noscript> refresh sends back the page's Last-Modified as Chromium does
+        (If-Modified-Since; never an ETag there) and keeps the page it has on a 304."""
         def get():
-            status, _, payload = self.browser.send("page", "GET", f"/play/{self.code}")
+            kept = self.page if refresh else None
+            headers = {"If-Modified-Since": kept.last_modified} if kept is not None and kept.last_modified else {}
+            status, response, payload = self.browser.send("page", "GET", f"/play/{self.code}", headers=headers)
+            if status == 304 and kept is not None:
+                return kept
             if status != 200:
                 raise AssertionError(f"play page {status}")
-            return Page(payload.decode())
+            page = Page(payload.decode())
+            page.last_modified = response.getheader("Last-Modified")
+            return page
         page = self._retrying(get, (2.0, 2.0))
         if page is not None:
             self.show(page)
@@ -191,7 +200,7 @@ class Phone:
             self._poll_until_change()
         elif page.refreshes:
             self.stop.wait(page.refresh_seconds)
-            self.load()
+            self.load(refresh=True)
         else:
             raise AssertionError(f"a page without JavaScript that never moves on: phase {page.phase}")
 

@@ -47,6 +47,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "COMPRESS_ALGORITHM": ["gzip"],
         "COMPRESS_MIN_SIZE": 500,
         "COMPRESS_STREAMS": False,  # static files come gzipped from WhiteNoise (see serve_static_files)
+        # The views decide their own 304s (a poll's ETag; the gate, a play page's Last-Modified). Flask-Compress
+        # would also compare that Last-Modified as a date, which it is not (classroom/phone.page_validator):
+        # a reload after the step moved would get a 304 whenever the new page's date happened to be earlier.
+        "COMPRESS_EVALUATE_CONDITIONAL_REQUEST": False,
         "FLASK_STATIC_DIGEST_HOST_URL": None,
         "TRUSTED_PROXY_HOPS": 0,
         "MAX_CONTENT_LENGTH": 64 * 1024,

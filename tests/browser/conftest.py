@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
-from tests.browser.helpers import PHONE
+from tests.browser.helpers import CHROMIUM, PHONE
 from tests.factories import app_config
 from webapp import create_app
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
 def pytest_collection_modifyitems(items):

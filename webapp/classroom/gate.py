@@ -34,9 +34,11 @@ from ..security import SECURITY_HEADERS
 from . import live as live_rules
 from . import phone, quick_answer
 from .codes import hash_token
+from ..views_common import TEXT_SIZE_COOKIE
 from .players import PLAYER_COOKIE
 
 _POLL_PATH = re.compile(r"/play/(\d{6})/state")
+_PAGE_PATH = re.compile(r"/play/(\d{6})")
 # the ETag the page wrote, or as Flask-Compress rewrote it for a gzipped body (browsers send back what they got)
 _POLL_TAG = re.compile(r'(?:W/)?"(([LF]|[QR]\d+)-([A-Za-z-]+)-(?::gzip)?)"')
 
@@ -64,6 +66,9 @@ class PollGate:
             if taken is not None:
                 return self._reply(environ, start_response, "200 OK", None, taken)
             return self.app(environ, start_response)  # anything but the plain case: the view
+        if environ["REQUEST_METHOD"] == "GET" and not environ.get("QUERY_STRING") and environ.get("HTTP_IF_MODIFIED_SINCE"):
+            if (page := _PAGE_PATH.fullmatch(environ.get("PATH_INFO", ""))) is not None:
+                return self._page(page.group(1), environ, start_response)
         if environ["REQUEST_METHOD"] == "GET" and not environ.get("QUERY_STRING"):
             path = _POLL_PATH.fullmatch(environ.get("PATH_INFO", ""))
             tag = path and _POLL_TAG.fullmatch(environ.get("HTTP_IF_NONE_MATCH", "").strip())
@@ -79,6 +84,22 @@ class PollGate:
                     # this player's own part, drawn with everyone's)
                     data = json.dumps({**shared.body, "remaining": look.seconds_left, "me": own}, ensure_ascii=False)
                     return self._reply(environ, start_response, "200 OK", f'"{look.step}-{lang}-"', data.encode())
+        return self.app(environ, start_response)
+
+    def _page(self, code: str, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        """A play page reloaded by its <noscript> refresh, with the Last-Modified it was given: a 304 while
+        the session is at the same lobby, reveal or end and the page would be drawn in the same language and
+        text size (phone.page_validator); otherwise the view draws it."""
+        cookies = parse_cookie(environ)
+        look = self._look(code) if PLAYER_COOKIE in cookies else None
+        if look is not None and look.step.startswith(phone.UNCHANGING_STEPS):
+            large = cookies.get(TEXT_SIZE_COOKIE) == "large"
+            validator = phone.page_validator(look.session_id, look.step, request_tag(environ, cookies), large)
+            if environ["HTTP_IF_MODIFIED_SINCE"].strip() == validator:
+                environ["fangzha.gate"] = True
+                start_response("304 Not Modified", [("Last-Modified", validator), ("Cache-Control", "no-cache, private"),
+                                                    *SECURITY_HEADERS])
+                return [b""]
         return self.app(environ, start_response)
 
     @staticmethod

@@ -11,11 +11,13 @@ filling up moves the version with every join, and would wake every phone already
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable
 from typing import NamedTuple
 
 from flask import Response, render_template, request
+from werkzeug.http import http_date
 from flask_babel import gettext as _
 
 from ..extensions import db
@@ -47,6 +49,23 @@ def matches(etag: str) -> bool:
     gzipped body ("…:gzip"): a browser sends back the one it was given."""
     wanted = request.if_none_match
     return etag in wanted or f"{etag}:gzip" in wanted
+
+
+# A phone without JavaScript reloads its play page every few seconds (its <noscript> refresh) to see the
+# next step. Chromium sends back a Last-Modified on such a reload (If-Modified-Since), never an ETag, so
+# the page carries a Last-Modified that stands for everything the page is drawn from while it refreshes:
+# the session, the step, the language, the text size. It is no real time: a date before 2017 picked by a
+# hash of those, so it never lies in the future, and the gate compares it as a string (classroom/gate.py).
+# Only the lobby, a reveal and the end are answered 304: a question's page (answered, waiting) shows the
+# seconds left, and the player's own part of a reveal or of the end is fixed once it is drawn.
+_EPOCH_2000 = 946684800
+UNCHANGING_STEPS = ("L", "R", "F")
+
+
+def page_validator(session_id: int, step: str, lang: str, large_text: bool) -> str:
+    """The play page's Last-Modified for these inputs (an HTTP date)."""
+    digest = hashlib.blake2b(f"{session_id}:{step}:{lang}:{int(large_text)}".encode(), digest_size=8).digest()
+    return http_date(_EPOCH_2000 + int.from_bytes(digest, "big") % (1 << 29))
 
 
 def etag_of(live: LiveSession) -> str:

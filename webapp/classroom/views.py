@@ -6,7 +6,7 @@ with `players.self_paced_play_page`; the answer POST is the same for both kinds 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..auth import current_organizer_id, login_required
@@ -204,7 +204,12 @@ def play(code: str):
             return gone_page(live)
         return redirect(url_for("classroom.join", code=live.code), 303)
     live_rules.expire_if_due(live)
-    return render_template("classroom/play.html", **play_context(live, player))
+    response = make_response(render_template("classroom/play.html", **play_context(live, player)))
+    # revalidated on every load; a page without JavaScript reloads it with this date (phone.page_validator)
+    response.headers["Cache-Control"] = "no-cache, private"
+    step = live_rules.phone_step(live.phase, live.question_index)
+    response.headers["Last-Modified"] = phone.page_validator(live.id, step, current_tag(), bool(g.get("large_text")))
+    return response
 
 
 def play_context(live: LiveSession, player) -> dict:
