@@ -22,7 +22,7 @@ import argparse
 import json
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -92,8 +92,16 @@ class Tally:
         self.stats = defaultdict(lambda: defaultdict(int))
         self.latencies: list[float] = []
         self.misses: list[tuple[dict, list[str], bool]] = []
+        self.by_type = defaultdict(lambda: [0, 0])  # expected type ("none": not a scam) -> [right first, asked]
+        self.confusions: Counter[tuple[str, str]] = Counter()  # (expected, got first) when they differ
 
     def add(self, groups, expect: Sequence[str], urgent: bool | None, got: list[str], got_urgent: bool):
+        expected, first = (expect[0] if expect else "none"), (got[0] if got else "none")
+        right = first in expect if expect else first == "none"
+        self.by_type[expected][0] += right
+        self.by_type[expected][1] += 1
+        if not right:
+            self.confusions[expected, first] += 1
         for group in ("all", *groups):
             s = self.stats[group]
             if expect:
@@ -141,6 +149,17 @@ def side_by_side(title: str, ours: Tally, theirs: Tally, columns=("top1", "top3"
     short = [c for c in columns if a[c] == a[c] and a[c] < TARGETS[c]]
     print("targets (>= " + ", ".join(f"{c} {TARGETS[c]}" for c in columns) + "): "
           + ("all met" if not short else "short on " + ", ".join(short)))
+
+
+def breakdown(title: str, tally: Tally, worst: int = 12, pairs: int = 15) -> None:
+    """The matcher's top-1 per expected type (rejection for "none"), worst first, and its commonest mistakes."""
+    print(f"\n-- {title}: matcher's top-1 per expected type, worst first --")
+    rows = sorted(tally.by_type.items(), key=lambda item: item[1][0] / item[1][1])
+    for expected, (right, asked) in rows[:worst]:
+        print(f"  {right / asked:6.3f}  {right:>4}/{asked:<4} {expected}")
+    print(f"-- {title}: commonest confusions (expected -> got first) --")
+    for (expected, got), count in tally.confusions.most_common(pairs):
+        print(f"  {count:>4}  {expected} -> {got}")
 
 
 def latency_line(name: str, latencies: list[float]) -> str:
@@ -197,6 +216,7 @@ def held_out(catalog, folds: int) -> tuple[Tally, Tally, float]:
                 ask(a, ours, text, expect, None, groups)
                 ask(b, baseline, text, expect, None, groups)
     side_by_side(f"held-out content ({folds}-fold; zh-Hans also asked in zh-Hant)", a, b, ("top1", "top3", "reject"))
+    breakdown("held-out content", a)
     return a, b, float(np.median(fits))
 
 
@@ -211,6 +231,7 @@ def quiz_scenes(catalog, ours, theirs) -> tuple[Tally, Tally]:
                 ask(a, ours, question.scene.get(locale), [question.slug], None, groups)
                 ask(b, theirs, question.scene.get(locale), [question.slug], None, groups)
     side_by_side("quiz scenes (never learned)", a, b, ("top1", "top3"))
+    breakdown("quiz scenes", a)
     return a, b
 
 
