@@ -101,6 +101,19 @@ def test_a_clear_scam_of_unclear_type_gets_a_hedged_top_three(matcher):
     assert ranked[0][1] < Matcher.SURE  # no type is sure: that is what hedging means
 
 
+@pytest.mark.parametrize("text, slug", [("AI换脸诈骗怎么防", "ai-deepfake"), ("老人怎么防保健品诈骗", "elderly-care-products")])
+def test_a_question_naming_a_scam_of_one_type_gets_that_type_below_the_scam_threshold(matcher, text, slug):
+    analysis = matcher.analyse(text)
+    assert Matcher.NAMED_SCAM <= analysis.scam_probability < Matcher.SCAM, "no longer exercises the rule: pick another text"
+    assert analysis.matches[0].slug == slug
+
+
+@pytest.mark.parametrize("text", ["怎么防骗", "how can I avoid being scammed"])
+def test_a_question_about_scams_in_general_gets_the_report_reply_not_a_type(matcher, text):
+    analysis = matcher.analyse(text)
+    assert not analysis.matches and analysis.intent == "report"
+
+
 def test_match_scores_are_probabilities_and_slugs_plain_strings(matcher):
     analysis = matcher.analyse("有人出钱收购银行卡和电话卡")
     assert analysis.matches and type(analysis.matches[0].slug) is str and type(analysis.matches[0].score) is float

@@ -70,6 +70,7 @@ class Matcher:
     SURE = 0.3  # stage 2: the best type is sure with this P(type | scam),
     LEAD = 2.0  # or this many times the second's; else a hedged top 3
     RUNNER_UP = 0.03  # a second or third match needs at least this P(type | scam)
+    NAMED_SCAM, NAMED_SURE = 0.5, 0.3  # a text naming a scam ("骗子", "scam") about one sure type: answered from this P(scam)
     URGENT_SCAM = 0.3  # urgency counts with this P(scam), or a match, or words for a scam
 
     def __init__(self, docs: Sequence[TypeDoc], benign: Mapping[str, Sequence[str]] | None = None,
@@ -162,9 +163,11 @@ class Matcher:
         matches: list[Match] = []
         hedged = False
         victim_best = 0.0  # the likeliest type in which the person is the victim
-        if p_scam >= self.SCAM or (p_scam >= self.URGENT_SCAM and _SCAMMED.search(normal)):
-            ranked = self.ranker.type_probabilities(vector)
-            best, second = ranked[0][1], ranked[1][1] if len(ranked) > 1 else 0.0
+        asked = p_scam >= min(self.SCAM, self.URGENT_SCAM, self.NAMED_SCAM)
+        ranked = self.ranker.type_probabilities(vector) if asked else []
+        best, second = (ranked[0][1], ranked[1][1] if len(ranked) > 1 else 0.0) if ranked else (0.0, 0.0)
+        if p_scam >= self.SCAM or (p_scam >= self.URGENT_SCAM and _SCAMMED.search(normal)) or (
+                p_scam >= self.NAMED_SCAM and best >= self.NAMED_SURE and _SCAM_WORDS.search(normal)):
             hedged = best < self.SURE and best < self.LEAD * second
             victim_best = max((p for slug, p in ranked if self.roles.get(slug) != "accomplice"), default=0.0)
             for rank, (slug, p) in enumerate(ranked[:3]):
