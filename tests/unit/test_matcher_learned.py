@@ -101,7 +101,7 @@ def test_a_clear_scam_of_unclear_type_gets_a_hedged_top_three(matcher):
     assert ranked[0][1] < Matcher.SURE  # no type is sure: that is what hedging means
 
 
-@pytest.mark.parametrize("text, slug", [("AI换脸诈骗怎么防", "ai-deepfake"), ("老人怎么防保健品诈骗", "elderly-care-products")])
+@pytest.mark.parametrize("text, slug", [("裸聊敲诈是怎么回事", "sextortion"), ("老人怎么防保健品诈骗", "elderly-care-products")])
 def test_a_question_naming_a_scam_of_one_type_gets_that_type_below_the_scam_threshold(matcher, text, slug):
     analysis = matcher.analyse(text)
     assert Matcher.NAMED_SCAM <= analysis.scam_probability < Matcher.SCAM, "no longer exercises the rule: pick another text"
@@ -278,6 +278,28 @@ def test_stage_one_asks_two_views_and_balances_each_language():
     assert both > ranker.scam_probability(ranker.vector(normalise("你好")), normalise("你好"))
 
 
+def test_key_expressions_weigh_little_in_stage_one_and_fully_in_stage_two():
+    """A type's key expressions (titles, red flags, keywords) are not messages: in stage 1 they weigh
+    Ranker.TERMS, so a short text is not a scam for looking like one; stage 2 still learns them."""
+    from webapp.matcher.ranker import Ranker
+
+    texts = ["有人让我交解冻费才能提现", "平台说账户冻结了要交钱", "客服让我开屏幕共享", "对方让我下载会议软件",
+             "超市周末打折", "今天天气很好", "你好", "解冻费", "屏幕共享"]
+    labels = ["a", "a", "b", "b", "~notice", "~notice", "~greeting", "a", "b"]
+    examples = [(label, normalise(text)) for label, text in zip(labels, texts)]
+    benign = {"~notice", "~greeting"}
+    weighed = Ranker(examples, benign, terms=[False] * 7 + [True, True])
+    plain = Ranker(examples, benign)
+    text = normalise("解冻费")
+    assert weighed.scam_probability(weighed.vector(text), text) < plain.scam_probability(plain.vector(text), text)
+    assert weighed.type_probabilities(weighed.vector(text))[0][0] == "a"
+
+
+def test_the_matcher_passes_the_catalogs_titles_red_flags_and_keywords_as_terms(catalog, matcher):
+    fixed = [e for e in examples(catalog) if e.register == "fixed"]
+    assert sum(matcher._terms) == len(fixed) and len(matcher._terms) == len(examples(catalog))
+
+
 def test_a_fit_gives_the_same_model_every_time(catalog):
     """The solvers run beside the raw view's counting, one at a time and seeded: the same texts, the same
     weights (the cache is keyed by the texts alone)."""
@@ -347,6 +369,6 @@ def test_held_out_content_stays_above_a_floor(catalog):
     rejection = sum(not got[e] for e in benign) / len(benign)
     english = [e for e in benign if e.lang == "en"]
     english_rejection = sum(not got[e] for e in english) / len(english)
-    # This fold measured 0.818 / 0.932 / 0.919, English rejection 0.855 (all five: bench.chat --held-out).
-    assert top1 >= 0.80 and top3 >= 0.91 and rejection >= 0.89, (top1, top3, rejection)
-    assert english_rejection >= 0.80, english_rejection
+    # This fold measured 0.840 / 0.923 / 0.925, English rejection 0.894 (all five: bench.chat --held-out).
+    assert top1 >= 0.83 and top3 >= 0.915 and rejection >= 0.915, (top1, top3, rejection)
+    assert english_rejection >= 0.88, english_rejection

@@ -66,7 +66,7 @@ class Analysis:
 
 
 class Matcher:
-    SCAM = 0.79  # stage 1: P(scam) needed to answer with scam types (chosen on held-out folds and the dev set)
+    SCAM = 0.75  # stage 1: P(scam) needed to answer with scam types (chosen on held-out folds and the dev set)
     SURE = 0.3  # stage 2: the best type is sure with this P(type | scam),
     LEAD = 2.0  # or this many times the second's; else a hedged top 3
     RUNNER_UP = 0.03  # a second or third match needs at least this P(type | scam)
@@ -82,14 +82,17 @@ class Matcher:
         self.docs = tuple(docs)
         self.roles = {doc.slug: doc.role for doc in docs}
         labelled = [(doc.slug, normalise(text)) for doc in docs for text in (*doc.phrases, *doc.keywords)]
+        terms = [term for doc in docs for term in (*[False] * len(doc.phrases), *[True] * len(doc.keywords))]
         labelled += [(f"~{name}", normalise(text)) for name, texts in (benign or {}).items() for text in texts]
         labelled += [(label, normalise(text)) for label, text in extra]
+        terms += [False] * (len(labelled) - len(terms))
+        self._terms = tuple(terms)  # key expressions, not messages (see Ranker.TERMS)
         benign_labels = {label for label, _ in labelled if label.startswith("~")}
         self.ranker = self._cached(cache_dir, labelled) if cache_dir else None
         if self.ranker is None:
             tokens = self._tokens(cache_dir) if cache_dir else {}
             tokens = {text: tokens.get(text) or tokenised(text) for _, text in labelled}
-            self.ranker = Ranker(labelled, benign_labels, tokens)
+            self.ranker = Ranker(labelled, benign_labels, tokens, terms=self._terms)
             if cache_dir:
                 self._save(cache_dir, labelled)
                 self._save_tokens(cache_dir, tokens)
@@ -99,14 +102,17 @@ class Matcher:
         """Everything the content teaches (training.py), less `exclude` (for held-out benchmarks)."""
         left_out = set(exclude)
         kept = [e for e in examples(catalog) if e not in left_out]
-        docs = [TypeDoc(slug, role, ()) for slug, role in roles(catalog).items()]
-        return cls(docs, extra=[(e.label, e.text) for e in kept], cache_dir=cache_dir)
+        terms: dict[str, list[str]] = {}  # titles, red flags, names, keywords: key expressions of a type
+        for e in kept:
+            if e.register == "fixed":
+                terms.setdefault(e.label, []).append(e.text)
+        docs = [TypeDoc(slug, role, (), tuple(terms.get(slug, ()))) for slug, role in roles(catalog).items()]
+        return cls(docs, extra=[(e.label, e.text) for e in kept if e.register != "fixed"], cache_dir=cache_dir)
 
-    @staticmethod
-    def _key(labelled: Sequence[tuple[str, str]]) -> str:
+    def _key(self, labelled: Sequence[tuple[str, str]]) -> str:
         digest = hashlib.sha256(f"{MODEL_VERSION} {sklearn.__version__}".encode())
-        for label, text in labelled:
-            digest.update(f"{label}\t{text}\n".encode())
+        for (label, text), term in zip(labelled, self._terms):
+            digest.update(f"{label}\t{text}{chr(9) + 'term' if term else ''}\n".encode())
         return digest.hexdigest()[:24]
 
     def _cached(self, cache_dir: str | Path, labelled) -> Ranker | None:
