@@ -101,11 +101,17 @@ def test_a_clear_scam_of_unclear_type_gets_a_hedged_top_three(matcher):
     assert ranked[0][1] < Matcher.SURE  # no type is sure: that is what hedging means
 
 
-@pytest.mark.parametrize("text, slug", [("裸聊敲诈是怎么回事", "sextortion"), ("老人怎么防保健品诈骗", "elderly-care-products")])
+@pytest.mark.parametrize("text, slug", [("AI换脸诈骗怎么防", "ai-deepfake"), ("老人怎么防保健品诈骗", "elderly-care-products")])
 def test_a_question_naming_a_scam_of_one_type_gets_that_type_below_the_scam_threshold(matcher, text, slug):
-    analysis = matcher.analyse(text)
-    assert Matcher.NAMED_SCAM <= analysis.scam_probability < Matcher.SCAM, "no longer exercises the rule: pick another text"
-    assert analysis.matches[0].slug == slug
+    import copy
+
+    strict = copy.copy(matcher)
+    strict.SCAM = 0.999  # the usual threshold out of reach: only the rule for a named scam answers
+    analysis = strict.analyse(text)
+    assert analysis.scam_probability >= Matcher.NAMED_SCAM
+    assert analysis.matches and analysis.matches[0].slug == slug
+    strict.NAMED_SCAM = 1.1
+    assert not strict.analyse(text).matches
 
 
 @pytest.mark.parametrize("text", ["怎么防骗", "how can I avoid being scammed"])
@@ -369,6 +375,6 @@ def test_held_out_content_stays_above_a_floor(catalog):
     rejection = sum(not got[e] for e in benign) / len(benign)
     english = [e for e in benign if e.lang == "en"]
     english_rejection = sum(not got[e] for e in english) / len(english)
-    # This fold measured 0.840 / 0.923 / 0.925, English rejection 0.894 (all five: bench.chat --held-out).
-    assert top1 >= 0.83 and top3 >= 0.915 and rejection >= 0.915, (top1, top3, rejection)
-    assert english_rejection >= 0.88, english_rejection
+    # This fold measured 0.846 / 0.932 / 0.941, English rejection 0.916 (all five: bench.chat --held-out).
+    assert top1 >= 0.835 and top3 >= 0.925 and rejection >= 0.93, (top1, top3, rejection)
+    assert english_rejection >= 0.90, english_rejection
