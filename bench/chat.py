@@ -199,7 +199,7 @@ def held_out(catalog, folds: int) -> tuple[Tally, Tally, float]:
     everything = training_examples(catalog)
     a, b = Tally(), Tally()
     fits = []
-    stage_one: list[tuple[list[str], float, list[str]]] = []  # (expected, P(scam), the three likeliest types)
+    stage_one: list[tuple[list[str], float, list[str], bool]] = []  # (expected, P(scam), likeliest 3, looks benign)
     for part in folds_of(everything, folds):
         started = time.perf_counter()
         matcher = Matcher.from_catalog(catalog, exclude=part)
@@ -219,7 +219,8 @@ def held_out(catalog, folds: int) -> tuple[Tally, Tally, float]:
                 normal = normalise(text)
                 vector = matcher.ranker.vector(normal)
                 ranked = [slug for slug, _ in matcher.ranker.type_probabilities(vector)[:3]]
-                stage_one.append((expect, matcher.ranker.scam_probability(vector, normal), ranked))
+                stage_one.append((expect, matcher.ranker.scam_probability(vector, normal), ranked,
+                                  matcher.ranker.looks_benign(vector)))
     side_by_side(f"held-out content ({folds}-fold; zh-Hans also asked in zh-Hant)", a, b, ("top1", "top3", "reject"))
     breakdown("held-out content", a)
     threshold_sweep(stage_one)
@@ -227,16 +228,17 @@ def held_out(catalog, folds: int) -> tuple[Tally, Tally, float]:
 
 
 def threshold_sweep(stage_one, thresholds=(0.6, 0.65, 0.7, 0.75, 0.8, 0.85)) -> None:
-    """The held-out figures had stage 1 answered from other thresholds (its two exceptions, a text that says
-    it was a scam or names one, left out): what Matcher.SCAM was chosen from, the best mean of top-1 and
-    rejection that keeps rejection >= its target."""
-    print(f"\n-- held-out content by stage-1 threshold (now P(scam) >= {Matcher.SCAM}) --")
-    fraud = [(p, ranked, expect) for expect, p, ranked in stage_one if expect]
-    benign = [p for expect, p, _ in stage_one if not expect]
+    """The held-out figures had stage 1 answered from other thresholds (the veto kept; its two exceptions, a
+    text that says it was a scam or names one, left out): what Matcher.SCAM was chosen from, the best mean
+    of top-1 and rejection."""
+    print(f"\n-- held-out content by stage-1 threshold (now P(scam) >= {Matcher.SCAM}, veto below {Matcher.VETO}) --")
+    answered = lambda p, t, benign: p >= t and (p >= Matcher.VETO or not benign)  # noqa: E731
+    fraud = [(p, ranked, expect, benign) for expect, p, ranked, benign in stage_one if expect]
+    benign = [(p, looks) for expect, p, _, looks in stage_one if not expect]
     for threshold in thresholds:
-        top1 = sum(p >= threshold and ranked[0] in expect for p, ranked, expect in fraud) / len(fraud)
-        top3 = sum(p >= threshold and bool(set(ranked) & set(expect)) for p, ranked, expect in fraud) / len(fraud)
-        reject = sum(p < threshold for p in benign) / len(benign)
+        top1 = sum(answered(p, threshold, b) and ranked[0] in expect for p, ranked, expect, b in fraud) / len(fraud)
+        top3 = sum(answered(p, threshold, b) and bool(set(ranked) & set(expect)) for p, ranked, expect, b in fraud) / len(fraud)
+        reject = sum(not answered(p, threshold, b) for p, b in benign) / len(benign)
         print(f"  {threshold:4.2f}  top1 {top1:.3f}  top3 {top3:.3f}  reject {reject:.3f}  mean(top1, reject) {(top1 + reject) / 2:.3f}")
 
 
@@ -313,7 +315,7 @@ def main(argv=None):
           f"(target <= 2 s); baseline {baseline_seconds:.2f} s")
     ours = matcher_verdict(matcher)
     ours("warm up"), baseline("warm up")
-    print(f"thresholds: P(scam) >= {Matcher.SCAM}, sure type P(type|scam) >= {Matcher.SURE} or {Matcher.LEAD}x the second (else hedged top 3), "
+    print(f"thresholds: P(scam) >= {Matcher.SCAM} (below {Matcher.VETO} only if stage 2 does not find a look-alike likelier), sure type P(type|scam) >= {Matcher.SURE} or {Matcher.LEAD}x the second (else hedged top 3), "
           f"runner-up >= {Matcher.RUNNER_UP}")
     dev = dev_set(rows, ours, baseline, not args.no_misses)
     if args.held_out:

@@ -29,12 +29,17 @@ from .training import Example, examples, roles
 from .urgency import assess
 
 __all__ = ["Analysis", "Example", "Match", "Matcher", "TypeDoc", "normalise", "redact"]
-MODEL_VERSION = "ranker-6"  # bump when features or the model change: cached models are then rebuilt
+MODEL_VERSION = "ranker-7"  # bump when features or the model change: cached models are then rebuilt
 
 _SCAM_WORDS = re.compile(r"骗|诈|scam|fraud|cheat|conned|swindl")
 # The person says they were scammed: clearly a scam, whatever the type (then a hedged top 3).
 _SCAMMED = re.compile(r"(?<![不没防别免怕])(被骗|被诈骗|受骗)(了|走)|骗了我|上当了|\bi(?: was|'ve been| have been| got| just got) "
                       r"(?:scammed|conned|cheated|defrauded)")
+
+
+# Money, a card or a password collected at the door: the courier of an impersonation scam, whatever the type.
+_AT_THE_DOOR = re.compile(r"上门|来家里|到家里|来家|到府|家门口|\bat (?:the|my|her|his|our) door|\bcame (?:to|round to) (?:the|my|her|his|our) "
+                          r"(?:house|home|flat)")
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,8 @@ class Analysis:
 
 
 class Matcher:
-    SCAM = 0.75  # stage 1: P(scam) needed to answer with scam types (chosen on held-out folds and the dev set)
+    SCAM = 0.70  # stage 1: P(scam) needed to answer with scam types (chosen on held-out folds and the dev set),
+    VETO = 0.9  # and below this, stage 2 must not find the text more like a look-alike than any type
     SURE = 0.3  # stage 2: the best type is sure with this P(type | scam),
     LEAD = 2.0  # or this many times the second's; else a hedged top 3
     RUNNER_UP = 0.03  # a second or third match needs at least this P(type | scam)
@@ -172,8 +178,10 @@ class Matcher:
         asked = p_scam >= min(self.SCAM, self.URGENT_SCAM, self.NAMED_SCAM)
         ranked = self.ranker.type_probabilities(vector) if asked else []
         best, second = (ranked[0][1], ranked[1][1] if len(ranked) > 1 else 0.0) if ranked else (0.0, 0.0)
-        if p_scam >= self.SCAM or (p_scam >= self.URGENT_SCAM and _SCAMMED.search(normal)) or (
-                p_scam >= self.NAMED_SCAM and best >= self.NAMED_SURE and _SCAM_WORDS.search(normal)):
+        scammed = p_scam >= self.URGENT_SCAM and _SCAMMED.search(normal)  # they say so: never vetoed
+        named = p_scam >= self.NAMED_SCAM and best >= self.NAMED_SURE and _SCAM_WORDS.search(normal)
+        vetoed = p_scam < self.VETO and self.ranker.looks_benign(vector)
+        if scammed or ((p_scam >= self.SCAM or named) and not vetoed):
             hedged = best < self.SURE and best < self.LEAD * second
             victim_best = max((p for slug, p in ranked if self.roles.get(slug) != "accomplice"), default=0.0)
             for rank, (slug, p) in enumerate(ranked[:3]):
@@ -183,7 +191,7 @@ class Matcher:
         role = self.roles[matches[0].slug] if matches else None
         urgent = urgency.urgent and bool(matches or p_scam >= self.URGENT_SCAM or _SCAM_WORDS.search(normal))
         if (role == "accomplice" and matches[0].score >= self.LEAD * victim_best * p_scam
-                and not {"threat", "detention"} & set(urgency.reasons)):
+                and not {"threat", "detention"} & set(urgency.reasons) and not _AT_THE_DOOR.search(normal)):
             urgent = False  # clearly drawn in as an accomplice: the legal consequences and what to do, first
         intent = None if matches else self.ranker.intent(vector)
         return Analysis(

@@ -7,8 +7,11 @@
                               odds (two views err on different texts: held-out AUC 0.970 and 0.970 alone,
                               0.976 together); a type's key expressions weigh little here (TERMS); its
                               threshold (Matcher.SCAM) chosen on held-out folds
-    stage 2  P(type | scam)   a linear SVM over the scam types (one against the rest), on scam examples
-                              only; a softmax over its margins turns them into shares that sum to one
+    stage 2  P(type | scam)   a linear SVM over the scam types and "not a scam" (one against the rest),
+                              on every example; a softmax over the types' margins turns them into shares
+                              that sum to one. Where "not a scam" has the larger margin, the text reads
+                              more like a look-alike than like any one type (`looks_benign`): a second
+                              opinion for stage 1, which sets every scam against every benign text at once
     intent                    which small-talk reply fits: a linear SVM on benign examples only
 
 Features (features.py, pairs.py): Chinese character 1-4-grams, jieba words, pinyin pairs, English stems,
@@ -36,6 +39,8 @@ from threadpoolctl import threadpool_limits
 
 from .features import CJK_RUN, Feature, blocks, kind_of, raw_grams
 from .pairs import pair_features
+
+NONE = "~not-a-scam"  # stage 2's label for every benign example
 
 # Features in blocks, each TF-IDF weighted and normalised on its own, then weighted: so the many character
 # n-grams do not drown the few words, and the few identity x request pairs still count.
@@ -191,7 +196,7 @@ class Ranker:
 
         def solve():  # liblinear lets go of the GIL: these fit on the other core while the raw view is counted
             return (LogisticRegression(C=self.C_SCAM, solver="liblinear").fit(matrix, scam, sample_weight=weights),
-                    LinearSVC(C=self.C_SVM, tol=self.TOL_SVM, random_state=0).fit(matrix[scam], labels[scam]),
+                    LinearSVC(C=self.C_SVM, tol=self.TOL_SVM, random_state=0).fit(matrix, np.where(scam, labels, NONE)),
                     LinearSVC(C=self.C_INTENT, random_state=0).fit(matrix[benign], labels[benign]) if intents else None)
 
         with ThreadPoolExecutor(1) as pool:  # one liblinear fit at a time: they share its random generator
@@ -199,7 +204,9 @@ class Ranker:
             self.raw = _Space([(grams,) for _, grams in known], [1.0])
             scam_model, type_model, intent_model = solving.result()
         raw_model = LogisticRegression(C=self.C_RAW, solver="liblinear").fit(self.raw.matrix, scam, sample_weight=weights)
-        self.types = tuple(str(t) for t in type_model.classes_)
+        classes = [str(c) for c in type_model.classes_]
+        kept = [i for i, c in enumerate(classes) if c != NONE]
+        self.types = tuple(classes[i] for i in kept)
         self.intents: tuple[str, ...] = ()
         if intent_model is not None:
             self.intents = tuple(str(i) for i in intent_model.classes_)
@@ -207,8 +214,11 @@ class Ranker:
         # Only the weights are kept (the cache file: 24 MB instead of 40).
         self._scam_coef, self._scam_bias = scam_model.coef_[0], float(scam_model.intercept_[0])
         self._raw_coef, self._raw_bias = raw_model.coef_[0], float(raw_model.intercept_[0])
-        self._type_w, self._type_bias = type_model.coef_, type_model.intercept_
-        self._type_mean = type_model.coef_.mean(axis=0)  # what a feature says for every type alike
+        self._type_w, self._type_bias = type_model.coef_[kept], type_model.intercept_[kept]
+        none = classes.index(NONE) if NONE in classes else None
+        self._none_w = type_model.coef_[none] if none is not None else np.zeros(self.space.width)
+        self._none_bias = float(type_model.intercept_[none]) if none is not None else -np.inf
+        self._type_mean = self._type_w.mean(axis=0)  # what a feature says for every type alike
         self.space.matrix = self.raw.matrix = None  # not needed after the fit, nor in the cache
         # Letter grams alone ("wer" in "asdf qwer") are no evidence that a text is about anything we know.
         self._evidence = np.zeros(self.space.width, dtype=bool)
@@ -240,6 +250,11 @@ class Ranker:
         probabilities = odds / odds.sum()
         order = np.argsort(-probabilities)
         return [(str(self.types[i]), float(probabilities[i])) for i in order]
+
+    def looks_benign(self, vector) -> bool:
+        """Whether stage 2's "not a scam" has a larger margin than every scam type."""
+        none = float(vector.data @ self._none_w[vector.indices]) + self._none_bias
+        return none > float(np.max(self._type_w[:, vector.indices] @ vector.data + self._type_bias))
 
     def intent(self, vector) -> str | None:
         if len(self.intents) < 2:
