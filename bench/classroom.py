@@ -111,6 +111,30 @@ def host_session(port: int, username: str, password: str, args) -> tuple[str, st
     return created["code"], created["host_token"]
 
 
+def machine_busy() -> tuple[float, float]:
+    """(busy, all) CPU seconds of the whole machine so far, every core (Linux /proc/stat): whatever ran,
+    the server, the phones, the database, anything else."""
+    fields = [int(value) for value in open("/proc/stat").readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(fields) - idle) / tick, sum(fields) / tick
+
+
+def database_cpu_seconds() -> float:
+    """User + system CPU of the PostgreSQL processes so far, with their finished children (0 with SQLite)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                name, rest = f.read().split(" (", 1)[1].rsplit(")", 1)
+        except OSError:
+            continue
+        if name.startswith("postgres"):
+            fields = rest.split()
+            total += sum(int(value) for value in fields[11:15]) / tick
+    return total
+
+
 def server_cpu_seconds(port: int) -> float:
     """User + system CPU of the gunicorn processes serving this port, so far (Linux /proc): those whose
     command line names the port, and their children (setproctitle may rename the workers)."""
@@ -168,6 +192,10 @@ def main(argv=None) -> dict:
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--retry-share", type=float, default=0.10)
     parser.add_argument("--no-js-share", type=float, default=0.10)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (WEB_CONCURRENCY)")
+    parser.add_argument("--threads", type=int, default=None, help="threads a worker (THREADS; gunicorn.conf.py's default)")
+    parser.add_argument("--timeline", action="store_true",
+                        help="also print, second by second, how many requests the phones sent and their slowest, with the host's steps")
     parser.add_argument("--form-answers", action="store_true",
                         help="phones with JavaScript answer with the plain form POST → 303 → page, as classroom.js did "
                              "before it sent answers with fetch (to measure older versions)")
@@ -194,11 +222,12 @@ def _prepared(args, url: str) -> dict:
         release_database(setup)
 
 
-def drive(port: int, code: str, host_token: str, args, started: float, game=None) -> float:
+def drive(port: int, code: str, host_token: str, args, started: float, game=None, steps=None) -> float:
     """The host: wait for the class, then start, and go on from each reveal after 2 s. Sets `game` and
     returns the server's CPU seconds so far just before the start."""
     host = Http(port)
     bearer = {"Authorization": f"Bearer {host_token}"}
+    steps = steps if steps is not None else []
 
     def host_state() -> dict:
         status, _, payload, _ = host.request("GET", f"{API}/{code}/state", headers=bearer)
@@ -206,6 +235,7 @@ def drive(port: int, code: str, host_token: str, args, started: float, game=None
         return json.loads(payload)
 
     def advance(phase: str, question: int | None) -> None:
+        steps.append((time.time(), f"host advances from {phase} {question}"))
         status, _, payload, _ = host.request("POST", f"{API}/{code}/advance", {"phase": phase, "question": question}, bearer)
         assert status == 200, (status, payload)
 
@@ -233,7 +263,10 @@ def _run(args, url: str, setup, load_before) -> dict:
     LateAnswer = getattr(models, "LateAnswer", None)  # noqa: N806  (absent in versions before late answers)
 
     server_log: list[str] = []
-    with gunicorn(DATABASE_URL=url, stderr_lines=server_log) as port:
+    cpu_dir = Path(tempfile.mkdtemp(prefix="fangzha-cpu-"))
+    serving = {"WEB_CONCURRENCY": str(args.workers), **({"THREADS": str(args.threads)} if args.threads else {})}
+    with gunicorn(DATABASE_URL=url, stderr_lines=server_log, config="bench/gunicorn_cpu.py", BENCH_CPU_DIR=str(cpu_dir),
+                  **serving) as port:
         code, host_token = host_session(port, "bench-teacher", "bench-password-1", args)
         nicknames = [f"p{i:04d}" for i in range(args.players)]
         budget = 60 + args.questions * (args.time_limit + 8)
@@ -246,18 +279,22 @@ def _run(args, url: str, setup, load_before) -> dict:
             for i in range(args.processes)
         ]
         server_cpu_start = server_cpu_seconds(port)  # after the start-up (preloading the app and its content)
+        busy_start, database_start = machine_busy(), database_cpu_seconds()
         started = time.perf_counter()
         for worker in workers:
             worker.start()
-        cpu_at_game = drive(port, code, host_token, args, started, game)
+        steps: list[tuple[float, str]] = []
+        cpu_at_game = drive(port, code, host_token, args, started, game, steps)
         results = [queue.get(timeout=budget + 30) for _ in workers]
         wall = time.perf_counter() - started
+        busy_end, database_cpu = machine_busy(), database_cpu_seconds() - database_start
         server_cpu = server_cpu_seconds(port) - server_cpu_start
         game_cpu = server_cpu_seconds(port) - cpu_at_game
         for worker in workers:
             worker.join(10)
         server_log = list(server_log)  # before the shutdown: its SIGTERM lines are not errors
     load_after = os.getloadavg()
+    by_kind = cpu_by_kind(cpu_dir)
 
     merged = {key: [item for part in results for item in part[key]] for key in results[0]}
     with setup.app_context():
@@ -292,8 +329,44 @@ def _run(args, url: str, setup, load_before) -> dict:
         for q in (50, 95, 99):
             summary[f"{kind}_p{q}"] = percentile(merged[kind], q / 100)
             summary[f"game_{kind}_p{q}"] = percentile(merged[f"game_{kind}"], q / 100)
+    summary["cpu_by_kind"] = by_kind
+    summary["database_cpu"] = database_cpu
+    summary["machine_busy"] = (busy_end[0] - busy_start[0]) / max(1e-9, busy_end[1] - busy_start[1])
     report(args, summary, merged, server_cpu, wall, load_before, load_after, server_errors)
+    if args.timeline:
+        timeline(merged["trace"], steps)
     return summary
+
+
+def timeline(trace: list[tuple[float, str, float]], steps: list[tuple[float, str]]) -> None:
+    """Second by second: requests the phones sent by kind, the slowest of each, and the host's steps."""
+    if not trace:
+        return
+    start = min(at for at, _kind, _ms in trace)
+    seconds: dict[int, dict[str, list[float]]] = {}
+    for at, kind, ms in trace:
+        seconds.setdefault(int(at - start), {}).setdefault(kind, []).append(ms)
+    notes: dict[int, list[str]] = {}
+    for at, what in steps:
+        notes.setdefault(int(at - start), []).append(what)
+    print("timeline (second: kind count/slowest ms):")
+    for second in range(max(seconds) + 1):
+        kinds = seconds.get(second, {})
+        line = "  ".join(f"{kind} {len(ms)}/{max(ms):.0f}" for kind, ms in sorted(kinds.items()))
+        print(f"  {second:4d}  {line}  {' · '.join(notes.get(second, []))}")
+
+
+def cpu_by_kind(directory: Path) -> dict[str, tuple[int, float]]:
+    """What bench/gunicorn_cpu.py's workers wrote as they exited: kind -> (requests, CPU seconds)."""
+    total: dict[str, list] = {}
+    for path in directory.glob("*.json"):
+        for kind, (count, seconds, *longest) in json.loads(path.read_text()).items():
+            entry = total.setdefault(kind, [0, 0.0, 0.0])
+            entry[0] += count
+            entry[1] += seconds
+            entry[2] = max([entry[2], *longest])
+    shutil.rmtree(directory, ignore_errors=True)
+    return {kind: tuple(entry) for kind, entry in sorted(total.items(), key=lambda item: -item[1][1])}
 
 
 def report(args, summary, merged, server_cpu, wall, load_before, load_after, server_errors) -> None:
@@ -302,7 +375,7 @@ def report(args, summary, merged, server_cpu, wall, load_before, load_after, ser
 
     not_modified = len(merged["poll_304"]) / max(1, len(merged["poll"]))
     print(f"live session: {args.players} phones ({args.no_js_share:.0%} without JavaScript), {args.questions} questions of "
-          f"{args.time_limit} s, gunicorn 2 workers, {args.database}; phones: {args.processes} client processes of threads")
+          f"{args.time_limit} s, gunicorn {args.workers} workers of {args.threads or 'the default'} threads, {args.database}; phones: {args.processes} client processes of threads")
     print(f"requests: {summary['requests']} in {wall:.0f} s ({summary['rps']:.0f}/s); "
           f"failed and retried {summary['failures']}; phones that gave up {summary['errors']}; "
           f"server error lines {summary['server_errors']}")
@@ -324,8 +397,17 @@ def report(args, summary, merged, server_cpu, wall, load_before, load_after, ser
     print(f"the game alone (from the host's start, everyone joined; {summary['game_requests']} requests, "
           f"{summary['game_cpu_ms']:.1f} ms of server CPU a request): {game}")
     print(f"CPU: gunicorn {server_cpu:.0f} s ({summary['server_cpu_ms']:.1f} ms a request), phones "
-          f"{sum(merged['cpu']):.0f} s, over {wall:.0f} s on {os.cpu_count()} cores; load average {load_before[0]:.2f} before "
-          f"the run (other work on the machine; about 0 when idle), {load_after[0]:.2f} at the end")
+          f"{sum(merged['cpu']):.0f} s, the database {summary['database_cpu']:.0f} s, over {wall:.0f} s on {os.cpu_count()} cores; load average {load_before[0]:.2f} before "
+          f"the run (other work on the machine; about 0 when idle), {load_after[0]:.2f} at the end; the machine's cores "
+          f"were busy {summary['machine_busy']:.0%} of the run (server, phones, database and anything else)")
+    if summary["cpu_by_kind"]:
+        kinds = summary["cpu_by_kind"].items()
+        print("server CPU by kind (the handling thread's own, from gunicorn's pre_request to post_request): " + ", ".join(
+            f"{kind} {count} × {seconds * 1000 / max(1, count):.2f} ms = {seconds:.1f} s"
+            for kind, (count, seconds, _longest) in kinds if not kind.startswith("gc")))
+        print("garbage collections in the workers: " + ", ".join(
+            f"generation {kind[2:]}: {count}, {seconds:.1f} s in all, the longest {longest * 1000:.0f} ms"
+            for kind, (count, seconds, longest) in sorted(kinds) if kind.startswith("gc")))
     failures: dict[str, int] = {}
     for failure in merged["failures"]:
         failures[failure] = failures.get(failure, 0) + 1

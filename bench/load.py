@@ -27,13 +27,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(target: str = "wsgi:app", stderr_lines: list[str] | None = None, **env_overrides):
+def gunicorn(target: str = "wsgi:app", stderr_lines: list[str] | None = None, config: str = "gunicorn.conf.py",
+             **env_overrides):
     """The site (or another WSGI app) on real gunicorn (gunicorn.conf.py, 2 workers) on a free loopback port;
     yields the port. Its stderr is read all along (a full pipe would block gunicorn), into `stderr_lines`."""
     port = free_port()
     env = {**os.environ, "SECRET_KEY": "bench", "WEB_CONCURRENCY": "2", "RATELIMIT_ENABLED": "false", **env_overrides}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+        [sys.executable, "-m", "gunicorn", "-c", config, "--bind", f"127.0.0.1:{port}",
          "--access-logfile", "/dev/null", target],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )

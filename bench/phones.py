@@ -67,6 +67,7 @@ class Browser:
                 self.out["failures"].append(f"{kind}: {type(error).__name__}")
                 raise Failed(kind) from error
         self.out[kind].append((time.perf_counter() - started) * 1000)
+        self.out["trace"].append((time.time(), kind, self.out[kind][-1]))  # for bench.classroom --timeline
         if self.game is not None and self.game.is_set():
             self.out[f"game_{kind}"].append(self.out[kind][-1])
         if response.getheader("Connection", "").lower() == "close":
@@ -289,7 +290,7 @@ def phones_process(port: int, code: str, nicknames: list[str], options: dict, se
     import resource
 
     out = {key: [] for key in (*KINDS, *(f"game_{k}" for k in KINDS), "poll_304", "accepted", "late", "refused",
-                               "points_seen", "failures", "errors")}
+                               "points_seen", "failures", "errors", "trace")}
     stop = threading.Event()
     rng = random.Random(nicknames[0])
     threads = [

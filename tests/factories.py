@@ -4,6 +4,7 @@ an app context). Test modules import these; nobody imports conftest."""
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -56,3 +57,22 @@ def move_deadline(code: str, seconds_from_now: float) -> None:
 def questions(code: str):
     """The session's questions in play order (with their answer keys: for tests only)."""
     return sessions.questions_of(sessions.get_session(code))
+
+
+def hall(app, *names: str, time_limit: int = 20, csrf: bool = False):
+    """A two-question session in its lobby and one phone (a test client keeping its cookie) per name:
+    (code, the host's Bearer header, phones). With `csrf` (an app that checks it), each phone's join form
+    is sent with its token."""
+    with app.app_context():
+        live, host_token = live_rules.create_session(
+            organizer().id, app.extensions["catalog"].quizzes["elderly-basics"], time_limit=time_limit, count=2,
+        )
+        code = live.code
+    phones = [app.test_client() for _ in names]
+    for phone, name in zip(phones, names):
+        fields = {"code": code, "nickname": name}
+        if csrf:
+            page = phone.get(f"/join?code={code}").get_data(as_text=True)
+            fields["csrf_token"] = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        assert phone.post("/join", data=fields).status_code == 303
+    return code, {"Authorization": f"Bearer {host_token}"}, phones

@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from whitenoise import WhiteNoise
 
-from . import catalog, cli, config, errors, health, i18n, page_cache, ratelimits, security, views_common
+from . import catalog, chrome, cli, config, errors, health, i18n, page_cache, ratelimits, security, views_common
 from .classroom.gate import PollGate
 from .extensions import babel, compress, csrf, db, migrate, static_digest
 
@@ -56,6 +56,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     chat.init_app(app)  # the matcher's index is built once, here
     static_digest.init_app(app)
     views_common.init_app(app)
+    chrome.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

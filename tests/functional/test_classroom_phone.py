@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tests import factories
 from webapp.classroom import live as classroom
-from webapp.classroom import sessions
+from webapp.classroom import results, sessions
 from webapp.extensions import db
 from webapp.models import Answer, Player
 
@@ -21,24 +21,9 @@ def attribute(page: str, name: str) -> str:
     return html.unescape(re.search(rf'{name}="([^"]*)"', page).group(1))
 
 
-def started(app, *names: str, time_limit: int = 20):
-    """A two-question session in its lobby and one phone (a test client keeping its cookie) per name:
-    (code, the host's Bearer header, phones)."""
-    with app.app_context():
-        organizer = factories.organizer()
-        live, host_token = classroom.create_session(
-            organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], time_limit=time_limit, count=2,
-        )
-        code = live.code
-    phones = [app.test_client() for _ in names]
-    for phone, name in zip(phones, names):
-        assert phone.post("/join", data={"code": code, "nickname": name}).status_code == 303
-    return code, {"Authorization": f"Bearer {host_token}"}, phones
-
-
 def test_a_phone_plays_a_whole_quiz_from_its_polls(db_app):
     app, client = db_app, db_app.test_client()
-    code, host, (ann, bo, cy) = started(app, "Ann", "<b>Bo</b>", "Cy", time_limit=60)
+    code, host, (ann, bo, cy) = factories.hall(app, "Ann", "<b>Bo</b>", "Cy", time_limit=60)
     with app.app_context():
         keys = [sorted(q.answer) for q in factories.questions(code)]
         choices = [len(q.choices) for q in factories.questions(code)]
@@ -104,7 +89,7 @@ def test_a_phone_plays_a_whole_quiz_from_its_polls(db_app):
 
 def test_a_phone_that_is_no_longer_a_player_is_told_to_reload(db_app):
     app = db_app
-    code, _host, (ann,) = started(app, "Ann")
+    code, _host, (ann,) = factories.hall(app, "Ann")
     stranger = app.test_client()
     assert ann.get(f"/play/{code}/state").get_json()["phase"] == "lobby"
     assert stranger.get(f"/play/{code}/state").get_json() == {"reload": True}  # no cookie: the page sends it to /join
@@ -124,7 +109,7 @@ def test_a_poll_with_nothing_new_is_answered_before_flask(db_app):
     from flask import request_started
 
     app, client = db_app, db_app.test_client()
-    code, host, (ann, bo) = started(app, "Ann", "Bo")
+    code, host, (ann, bo) = factories.hall(app, "Ann", "Bo")
     etag = attribute(ann.get(f"/play/{code}", headers={"Accept-Language": "en"}).get_data(as_text=True), "data-etag")
     reached = []
 
@@ -189,25 +174,67 @@ def test_a_poll_with_nothing_new_is_answered_before_flask(db_app):
         request_started.disconnect(count, app)
 
 
+def test_the_end_is_drawn_once_and_every_phone_gets_its_own_final_lines_from_the_gate(db_app):
+    """A finished session has no open code any more; its phones still ask once for their final lines, and
+    the gate finds the session by its code (the newest with it) and sends each its own part."""
+    from flask import request_started
+
+    app, client = db_app, db_app.test_client()
+    code, host, (ann, bo, cy) = factories.hall(app, "Ann", "Bo", "Cy", time_limit=60)
+    assert client.post(f"{API}/{code}/advance", headers=host).status_code == 200
+    for phone, choice in ((ann, "0"), (bo, "1"), (cy, "2")):
+        phone.post(f"/play/{code}/answer", data={"question": "0", "choice": choice}, headers={"Accept": "application/json"})
+    with app.app_context():
+        classroom.end(sessions.get_session(code))
+    asked = {"If-None-Match": '"R0-en-"', "Accept-Language": "en"}
+    reached = []
+
+    def count(sender, **extra):
+        reached.append(1)
+
+    request_started.connect(count, app)
+    try:
+        finals = {name: phone.get(f"/play/{code}/state", headers=asked) for name, phone in (("Ann", ann), ("Bo", bo), ("Cy", cy))}
+        assert len(reached) == 1  # the first phone's poll draws the end for everyone; the others come from the gate
+        bodies = {name: reply.get_json() for name, reply in finals.items()}
+        assert {body["phase"] for body in bodies.values()} == {"finished"}
+        assert len({body["html"] for body in bodies.values()}) == 1
+        with app.app_context():
+            live = sessions.get_session(code)
+            standings = {s.nickname: s for s in results.ranking(live)}
+        for name, body in bodies.items():
+            assert f"number {standings[name].rank} with {standings[name].points} points" in body["me"]["text"]["final"]
+        again = ann.get(f"/play/{code}/state", headers={"If-None-Match": finals["Ann"].headers["ETag"], "Accept-Language": "en"})
+        assert again.status_code == 304 and len(reached) == 1
+    finally:
+        request_started.disconnect(count, app)
+
+
 def test_an_answer_costs_three_statements(db_app):
-    """The hall's commonest write stays cheap: the session, the player and the database's clock in one
-    query, the insert, and 'has everyone answered?' (a probe, not a count)."""
+    """The hall's commonest write stays cheap, in the view and in the gate (classroom/quick_answer.py): the
+    session, the player and the database's clock in one query, the insert, and 'has everyone answered?' (a
+    probe, not a count). The gate reads a session's questions once per process, at its first answer."""
     from sqlalchemy import event
 
     app, client = db_app, db_app.test_client()
-    code, host, phones = started(app, "A", "B", "C")
+    code, host, phones = factories.hall(app, "A", "B", "C", "D")
     assert client.post(f"{API}/{code}/advance", headers=host).status_code == 200
     statements = []
     with app.app_context():
         engine = db.engine
     listener = lambda conn, cursor, statement, *rest: statements.append(statement)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        sent = phones[0].post(f"/play/{code}/answer", data={"question": "0", "choice": "0"}, headers={"Accept": "application/json"})
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    assert sent.get_json() == {"accepted": True}
-    assert len([s for s in statements if not s.strip().upper().startswith("SELECT 1")]) == 3, statements
+    counts = []
+    for phone, body in zip(phones, ("multipart/form-data", "application/x-www-form-urlencoded", "application/x-www-form-urlencoded")):
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            sent = phone.post(f"/play/{code}/answer", data={"question": "0", "choice": "0"},
+                              headers={"Accept": "application/json"}, content_type=body)
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        assert sent.get_json() == {"accepted": True}
+        counts.append(len([s for s in statements if not s.strip().upper().startswith("SELECT 1")]))
+    assert counts == [3, 4, 3], statements  # the view; the gate's first answer, and its next
 
 
 def test_a_code_used_again_never_gets_the_last_sessions_question(db_app, monkeypatch):
@@ -246,7 +273,7 @@ def test_a_gzipped_polls_etag_is_matched_as_the_browser_sends_it_back(db_app):
     from flask import request_started
 
     app, client = db_app, db_app.test_client()
-    code, host, (ann, bo) = started(app, "Ann", "Bo")
+    code, host, (ann, bo) = factories.hall(app, "Ann", "Bo")
     gzip = {"Accept-Encoding": "gzip", "Accept-Language": "en"}
     assert client.post(f"{API}/{code}/advance", headers=host).status_code == 200
     drawn = ann.get(f"/play/{code}/state", headers=gzip)

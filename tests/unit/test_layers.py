@@ -15,7 +15,7 @@ LAYERS = (
     {"types", "config", "extensions", "i18n", "security", "errors", "matcher", "serving"},
     {"clock"},
     {"catalog", "models", "ratelimits"},
-    {"views_common", "exports", "page_cache", "health", "about", "auth", "explainers", "quiz", "chat"},
+    {"views_common", "chrome", "exports", "page_cache", "health", "about", "auth", "explainers", "quiz", "chat"},
     {"api_common"},
     {"compose"},
     {"classroom"},

@@ -10,7 +10,10 @@ process has already drawn (phone.shared_bodies), the poll gets that shared body 
 question needs nothing of the player's own (a player the host removed learns it at the reveal, or from
 the refusal of an answer); a reveal's own parts were drawn for every player at once, and the cookie's
 token picks this one. Anything else (no player cookie, a question past its deadline, a version moved by
-a removal, a player the drawing did not know, the end) goes to the view."""
+a removal, a player the drawing did not know, the end) goes to the view.
+
+A phone's answer as classroom.js sends it is taken here too, when it is the plain case (classroom/quick_answer.py):
+an open question, in time, from a player still playing, with a good CSRF token."""
 
 from __future__ import annotations
 
@@ -18,7 +21,9 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header, parse_cookie
@@ -27,7 +32,7 @@ from .. import i18n
 from ..extensions import db
 from ..security import SECURITY_HEADERS
 from . import live as live_rules
-from . import phone
+from . import phone, quick_answer
 from .codes import hash_token
 from .players import PLAYER_COOKIE
 
@@ -37,6 +42,7 @@ _POLL_TAG = re.compile(r'(?:W/)?"(([LF]|[QR]\d+)-([A-Za-z-]+)-(?::gzip)?)"')
 
 IDLE_CONNECTIONS = 8  # kept open between polls: a worker's threads (gunicorn.conf.py) and then some
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
+T = TypeVar("T")
 
 
 def request_tag(environ: dict, cookies) -> str:
@@ -53,6 +59,11 @@ class PollGate:
         self.lock, self.idle = threading.Lock(), []  # open connections between polls
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if quick_answer.is_quick_answer(environ):
+            taken = self._on_connection(lambda connection: quick_answer.take(environ, self.flask_app, connection))
+            if taken is not None:
+                return self._reply(environ, start_response, "200 OK", None, taken)
+            return self.app(environ, start_response)  # anything but the plain case: the view
         if environ["REQUEST_METHOD"] == "GET" and not environ.get("QUERY_STRING"):
             path = _POLL_PATH.fullmatch(environ.get("PATH_INFO", ""))
             tag = path and _POLL_TAG.fullmatch(environ.get("HTTP_IF_NONE_MATCH", "").strip())
@@ -61,13 +72,13 @@ class PollGate:
                 code, lang = path.group(1), tag.group(3)
                 look = self._look(code)
                 if look is not None and look.step == tag.group(2):  # the same ETag back, as the browser sent it
-                    return self._reply(start_response, "304 Not Modified", f'"{tag.group(1)}"', b"")
+                    return self._reply(environ, start_response, "304 Not Modified", f'"{tag.group(1)}"', b"")
                 shared = look and phone.shared_bodies.get(self.database, look.session_id, look.step, lang)
                 if shared and (own := self._own(shared, look, cookies[PLAYER_COOKIE])) is not False:
                     # a new question or reveal already drawn in this process: its shared body (and at a reveal
                     # this player's own part, drawn with everyone's)
                     data = json.dumps({**shared.body, "remaining": look.seconds_left, "me": own}, ensure_ascii=False)
-                    return self._reply(start_response, "200 OK", f'"{look.step}-{lang}-"', data.encode())
+                    return self._reply(environ, start_response, "200 OK", f'"{look.step}-{lang}-"', data.encode())
         return self.app(environ, start_response)
 
     @staticmethod
@@ -82,23 +93,28 @@ class PollGate:
         return shared.mine.get(hash_token(token), False)
 
     @staticmethod
-    def _reply(start_response: Callable, status: str, etag: str, body: bytes) -> Iterable[bytes]:
-        headers = [("ETag", etag), ("Cache-Control", "no-cache, private"), *SECURITY_HEADERS]
+    def _reply(environ: dict, start_response: Callable, status: str, etag: str | None, body: bytes) -> Iterable[bytes]:
+        environ["fangzha.gate"] = True  # for bench/gunicorn_cpu.py's count of what the gate answered
+        headers = [("ETag", etag), ("Cache-Control", "no-cache, private")] if etag else [("Cache-Control", "no-store")]
+        headers += SECURITY_HEADERS
         if body:
             headers += [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
         start_response(status, headers)
         return [body]
 
     def _look(self, code: str) -> live_rules.Look | None:
-        """quick_look on one of the gate's own connections, kept open in autocommit between polls (no
-        checkout, ping, BEGIN or ROLLBACK per poll). A connection that fails is dropped, and the poll goes
-        to the view."""
+        return self._on_connection(lambda connection: live_rules.quick_look(code, connection))
+
+    def _on_connection(self, work: Callable[[Connection], T]) -> T | None:
+        """`work` on one of the gate's own connections, kept open in autocommit between requests (no
+        checkout, ping, BEGIN or ROLLBACK each time). A connection that fails is dropped, and the request
+        goes to the view."""
         with self.lock:
             connection = self.idle.pop() if self.idle else None
         try:
             if connection is None:
                 connection = self._connect()
-            look = live_rules.quick_look(code, connection)
+            done = work(connection)
         except SQLAlchemyError:
             if connection is not None:
                 connection.invalidate()
@@ -109,7 +125,7 @@ class PollGate:
                 connection = None
         if connection is not None:
             connection.close()
-        return look
+        return done
 
     def _connect(self):
         if self.engine is None:

@@ -35,15 +35,21 @@ def join(live: LiveSession, raw_nickname: str | None):
 # -- the state machine ---------------------------------------------------------------------------
 
 
-def _transition(live: LiveSession, from_phase: str, from_index: int | None, **values) -> bool:
-    """Move from (from_phase, from_index) to `values` unless another request did it first. Commits."""
+def transition_statement(session_id: int, from_phase: str, from_index: int | None, **values):
+    """The UPDATE that moves a session from (from_phase, from_index) to `values` and bumps its version,
+    unless another request did it first (then it changes no row)."""
     same_index = (LiveSession.question_index.is_(None) if from_index is None
                   else LiveSession.question_index == from_index)
-    result = db.session.execute(
+    return (
         update(LiveSession)
-        .where(LiveSession.id == live.id, LiveSession.phase == from_phase, same_index)
+        .where(LiveSession.id == session_id, LiveSession.phase == from_phase, same_index)
         .values(version=LiveSession.version + 1, **values)
     )
+
+
+def _transition(live: LiveSession, from_phase: str, from_index: int | None, **values) -> bool:
+    """Move from (from_phase, from_index) to `values` unless another request did it first. Commits."""
+    result = db.session.execute(transition_statement(live.id, from_phase, from_index, **values))
     db.session.commit()  # expires `live`: the next read reloads it
     return result.rowcount == 1
 
@@ -147,12 +153,14 @@ def record_answer(live: LiveSession, player: Player, question_index, raw_choice,
 
 @cache
 def _look_query(dialect: str):
-    """Core, built once per dialect: where the open session with a code is (id, version, phase, question,
-    deadline), and the database's time to hold the deadline against (a poll is the commonest request)."""
+    """Core, built once per dialect: where the session with a code is (id, version, phase, question,
+    deadline), and the database's time to hold the deadline against (a poll is the commonest request). The
+    newest with the code: the open one while there is one (no newer session can take an open code), else
+    the one that finished last, whose phones still ask once for their final lines."""
     table = LiveSession.__table__
     return select(
         table.c.id, table.c.version, table.c.phase, table.c.question_index, table.c.deadline, clock.now_column(dialect),
-    ).where(table.c.open_code == bindparam("code"))
+    ).where(table.c.code == bindparam("code")).order_by(table.c.id.desc()).limit(1)
 
 
 def phone_step(phase: str, index: int | None) -> str:
@@ -169,8 +177,9 @@ class Look(NamedTuple):
 
 
 def quick_look(raw_code: str | None, connection: Connection | None = None) -> Look | None:
-    """Where the open session with this code is, from one Core query and no ORM object, when a poll can be
-    answered from it alone; None when there is no such session or its question is past the deadline (then
+    """Where the session with this code is (the open one, else the last finished: sessions.find_session),
+    from one Core query and no ORM object, when a poll can be answered from it alone; None when there is no
+    such session or its question is past the deadline (then
     the full path turns it into its reveal). A poll that matches gets its 304 from this, before Flask
     (classroom/gate.py, with its own `connection`) or in the view."""
     code = codes.normalise_code(raw_code)

@@ -11,6 +11,8 @@ filling up moves the version with every join, and would wake every phone already
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import NamedTuple
 
 from flask import Response, render_template, request
@@ -109,25 +111,32 @@ def fragment(live: LiveSession) -> str:
 class Shared(NamedTuple):
     version: int
     body: dict  # the poll's body without `remaining` and `me`
-    mine: dict[str, dict] | None  # a reveal's: every player's `me` by token hash (a question needs none)
+    mine: dict[str, dict] | None  # a reveal's or the end's: every player's `me` by token hash (a question needs none)
 
 
 class SharedBodies:
     """A poll's body that is the same for every phone, once the view has drawn it in this process, so the
     gate can send it without Flask: a question's (it needs nothing of the player's own: the phone has not
-    answered it yet, its points are those of the last reveal) and a reveal's, with every player's own part
-    beside it. Per process, per database, bounded."""
+    answered it yet, its points are those of the last reveal), and a reveal's or the end's with every player's
+    own part beside it. Drawn once however many threads ask at the same moment (a hall of phones polls
+    within a second of the step moving): the others wait for that drawing. Per process, per database, bounded."""
 
     def __init__(self, size: int = 64):
-        self.size, self.bodies = size, {}
-
-    def put(self, database: str, session_id: int, step: str, lang: str, shared: Shared) -> None:
-        if len(self.bodies) >= self.size:
-            self.bodies.clear()
-        self.bodies[database, session_id, step, lang] = shared
+        self.size, self.bodies, self.locks = size, {}, {}
 
     def get(self, database: str, session_id: int, step: str, lang: str) -> Shared | None:
         return self.bodies.get((database, session_id, step, lang))
+
+    def drawn(self, key: tuple, version: int, draw: Callable[[], Shared]) -> Shared:
+        """The shared body of `key` (database, session id, step, language) at this version."""
+        with self.locks.setdefault(key, threading.Lock()):
+            shared = self.bodies.get(key)
+            if shared is None or shared.version != version:
+                if len(self.bodies) >= self.size:
+                    self.bodies.clear()
+                    self.locks = {key: self.locks[key]}
+                shared = self.bodies[key] = draw()
+        return shared
 
 
 shared_bodies = SharedBodies()
@@ -135,19 +144,21 @@ shared_bodies = SharedBodies()
 
 def state(live: LiveSession, player: Player) -> dict:
     """The body of a phone's poll when its step has moved."""
-    body = {
-        "version": live.version, "phase": live.phase, "index": live.question_index, "remaining": None,
-        "poll_ms": results.poll_interval(live, current_tag()), "html": fragment(live),
-    }
-    key = (str(db.engine.url), live.id, live_rules.phone_step(live.phase, live.question_index), current_tag())
-    if live.phase == Phase.QUESTION:
-        shared_bodies.put(*key, Shared(live.version, body, None))
-        if live.deadline is not None:
-            body = {**body, "remaining": results.seconds_left(live)}
-    elif live.phase == Phase.REVEAL:
-        shared = shared_bodies.get(*key)
-        if shared is None or shared.version != live.version or shared.mine is None:
-            shared_bodies.put(*key, Shared(live.version, body, everyones(live)))
+    def body() -> dict:
+        return {
+            "version": live.version, "phase": live.phase, "index": live.question_index, "remaining": None,
+            "poll_ms": results.poll_interval(live, current_tag()), "html": fragment(live),
+        }
+
+    if live.phase == Phase.LOBBY:  # it changes with every join: drawn each time
+        shared = Shared(live.version, body(), None)
+    else:
+        key = (str(db.engine.url), live.id, live_rules.phone_step(live.phase, live.question_index), current_tag())
+        everyone = live.phase != Phase.QUESTION
+        shared = shared_bodies.drawn(key, live.version, lambda: Shared(live.version, body(), everyones(live) if everyone else None))
+    drawn = shared.body
+    if live.phase == Phase.QUESTION and live.deadline is not None:
+        drawn = {**drawn, "remaining": results.seconds_left(live)}
     # the view's own answer is always drawn afresh: it is also where a phone asks again when its part of a
     # shared reveal looked older than its answer
-    return {**body, "me": me(live, player)}
+    return {**drawn, "me": me(live, player)}

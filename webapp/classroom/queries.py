@@ -3,7 +3,9 @@ how many answered, how many got it right."""
 
 from __future__ import annotations
 
-from sqlalchemy import case, exists, func, select
+from functools import cache
+
+from sqlalchemy import bindparam, case, exists, func, select
 
 from ..extensions import db
 from ..models import Answer, LateAnswer, LiveSession, Player
@@ -52,12 +54,19 @@ def answer_count(live: LiveSession, index: int | None = None) -> int:
     ) or 0
 
 
-def everyone_answered(session_id: int, index: int) -> bool:
+@cache
+def _everyone_answered_query():
+    """Built once (asked after every answer): the first active player of a session without an answer."""
+    answered = exists().where(Answer.player_id == Player.id, Answer.question_index == bindparam("index"))
+    return select(Player.id).where(active_players(bindparam("session_id")), ~answered).limit(1)
+
+
+def everyone_answered(session_id: int, index: int, connection=None) -> bool:
     """Whether every active player has answered question `index`. It stops at the first player who has not
     (LIMIT 1 on an anti-join over the unique index): asked after each answer, that is a probe or two while
-    most have yet to answer, not a count of the whole hall every time."""
-    answered = exists().where(Answer.player_id == Player.id, Answer.question_index == index)
-    return db.session.scalar(select(Player.id).where(active_players(session_id), ~answered).limit(1)) is None
+    most have yet to answer, not a count of the whole hall every time. On `connection` if given (the gate's)."""
+    bind = connection if connection is not None else db.session
+    return bind.scalar(_everyone_answered_query(), {"session_id": session_id, "index": index}) is None
 
 
 def answer_of(player: Player, index: int | None) -> Answer | None:

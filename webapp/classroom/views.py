@@ -177,12 +177,13 @@ def join():
     if form.validate_on_submit():
         try:
             live = sessions.get_session(form.code.data)
+            code = live.code  # read before the join commits (and expires `live`): no second SELECT
             _player, token = modes.of(live).join(live, form.nickname.data)
         except DomainError as failure:
             error, status = failure.message, failure.status
         else:
-            response = redirect(url_for("classroom.play", code=live.code), 303)
-            set_player_cookie(response, live.code, token)
+            response = redirect(url_for("classroom.play", code=code), 303)
+            set_player_cookie(response, code, token)
             return response
     elif form.errors:
         status = 400

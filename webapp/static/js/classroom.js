@@ -287,7 +287,9 @@
       event.preventDefault();
       var sentFor = index;
       answerForm.setAttribute("data-sending", "1");
-      fetch(answerForm.action, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
+      // as a plain form body where the browser can (the server takes that one before Flask's dispatch)
+      var body = window.URLSearchParams ? new URLSearchParams(data) : data;
+      fetch(answerForm.action, { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (response) {
           return response.json().then(function (body) { return { status: response.status, body: body }; });
         })

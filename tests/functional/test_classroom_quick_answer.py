@@ -1,0 +1,143 @@
+"""classroom/quick_answer.py: the plain answer from classroom.js is taken before Flask's dispatch, and the
+result is the view's: the same checks, the same row, the same reveal. Everything else reaches the view."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from flask import request_started
+from sqlalchemy import select
+
+from tests import factories
+from webapp.extensions import db
+from webapp.models import Answer, LateAnswer, LiveSession, Player
+
+API = "/api/v1/sessions"
+JSON = {"Accept": "application/json"}
+
+
+@pytest.fixture
+def reached():
+    """Counts the requests that reach Flask's dispatch of an app: reached(app) starts counting."""
+    counted, apps = [], []
+
+    def count(sender, **extra):
+        counted.append(1)
+
+    def start(app):
+        request_started.connect(count, app)
+        apps.append(app)
+        return counted
+
+    yield start
+    for app in apps:
+        request_started.disconnect(count, app)
+
+
+def stored(app, nickname: str, index: int = 0) -> Answer | None:
+    with app.app_context():
+        return db.session.scalar(
+            select(Answer).join(Player).where(Player.nickname == nickname, Answer.question_index == index)
+        )
+
+
+def test_the_plain_answer_is_stored_without_flask_and_the_last_one_reveals(db_app, reached):
+    app, host_client = db_app, db_app.test_client()
+    code, host, (ann, bo) = factories.hall(app, "Ann", "Bo", time_limit=60)
+    assert host_client.post(f"{API}/{code}/advance", headers=host).status_code == 200
+    with app.app_context():
+        key = sorted(factories.questions(code)[0].answer)
+        version = db.session.scalar(select(LiveSession.version).where(LiveSession.code == code))
+    counted = reached(app)
+
+    sent = ann.post(f"/play/{code}/answer", data={"question": "0", "choice": str(key[0])}, headers=JSON)
+    assert sent.status_code == 200 and sent.get_json() == {"accepted": True} and counted == []
+    assert sent.headers["Cache-Control"] == "no-store" and "Content-Security-Policy" in sent.headers
+    mine = stored(app, "Ann")
+    assert mine.choice == [key[0]] and mine.correct is (len(key) == 1)
+    if mine.correct:
+        assert 950 <= mine.points <= 1000  # speed scoring: answered in the first seconds of 60
+    with app.app_context():
+        assert db.session.scalar(select(LiveSession.phase).where(LiveSession.code == code)) == "question"
+
+    wrong = next(str(i) for i in range(4) if i not in key)
+    sent = bo.post(f"/play/{code}/answer", data={"question": "0", "choice": wrong}, headers=JSON)
+    assert sent.get_json() == {"accepted": True} and counted == []
+    assert stored(app, "Bo").correct is False and stored(app, "Bo").points == 0
+    with app.app_context():  # Bo was the last: the question is revealed, as the view does it
+        live = db.session.scalar(select(LiveSession).where(LiveSession.code == code))
+        assert live.phase == "reveal" and live.version == version + 1
+
+
+def test_a_repeat_is_accepted_and_a_bad_choice_or_a_removed_player_go_to_the_view(db_app, reached):
+    app, host_client = db_app, db_app.test_client()
+    code, host, (ann, bo, cy) = factories.hall(app, "Ann", "Bo", "Cy", time_limit=60)
+    assert host_client.post(f"{API}/{code}/advance", headers=host).status_code == 200
+    counted = reached(app)
+    assert ann.post(f"/play/{code}/answer", data={"question": "0", "choice": "0"}, headers=JSON).status_code == 200
+    first = stored(app, "Ann")
+
+    again = ann.post(f"/play/{code}/answer", data={"question": "0", "choice": "1"}, headers=JSON)
+    assert again.get_json() == {"accepted": True} and counted == []  # a repeat: the first answer stands
+    assert stored(app, "Ann").choice == first.choice == [0]
+
+    bad = bo.post(f"/play/{code}/answer", data={"question": "0", "choice": "9"}, headers=JSON)
+    assert bad.status_code == 400 and bad.get_json()["reason"] == "bad_choice" and len(counted) == 1
+    assert stored(app, "Bo") is None
+    wrong_question = bo.post(f"/play/{code}/answer", data={"question": "1", "choice": "0"}, headers=JSON)
+    assert wrong_question.status_code == 409 and len(counted) == 2
+
+    with app.app_context():
+        player = db.session.scalar(select(Player).where(Player.nickname == "Cy"))
+        player.removed_at = player.joined_at
+        db.session.commit()
+    removed = cy.post(f"/play/{code}/answer", data={"question": "0", "choice": "0"}, headers=JSON)
+    assert len(counted) == 3 and stored(app, "Cy") is None
+    assert removed.status_code == 303 and removed.headers["Location"].endswith(f"/play/{code}")  # whose page says so
+
+
+def test_a_late_answer_is_refused_by_the_view_and_counted(db_app, reached):
+    app, host_client = db_app, db_app.test_client()
+    code, host, (ann, _bo) = factories.hall(app, "Ann", "Bo", time_limit=20)
+    assert host_client.post(f"{API}/{code}/advance", headers=host).status_code == 200
+    with app.app_context():
+        factories.move_deadline(code, -1)
+    counted = reached(app)
+    late = ann.post(f"/play/{code}/answer", data={"question": "0", "choice": "0"}, headers=JSON)
+    assert late.status_code == 409 and late.get_json()["reason"] == "too_late" and counted == [1]
+    assert stored(app, "Ann") is None
+    with app.app_context():
+        assert db.session.scalar(select(LateAnswer.question_index)) == 0
+
+
+def test_the_csrf_token_is_checked_before_anything_is_stored(make_app, database_uri, reached):
+    app = make_app(SQLALCHEMY_DATABASE_URI=database_uri, WTF_CSRF_ENABLED=True)
+    host_client = app.test_client()
+    code, host, (ann, bo) = factories.hall(app, "Ann", "Bo", time_limit=60, csrf=True)
+    assert host_client.post(f"{API}/{code}/advance", headers=host).status_code == 200
+    token = html.unescape(re.search(r'data-csrf="([^"]+)"', ann.get(f"/play/{code}").get_data(as_text=True)).group(1))
+    counted = reached(app)
+
+    forged = ann.post(f"/play/{code}/answer", data={"question": "0", "choice": "0", "csrf_token": "x" + token}, headers=JSON)
+    assert forged.status_code == 400 and len(counted) == 1 and stored(app, "Ann") is None  # the view's CSRF error
+    missing = ann.post(f"/play/{code}/answer", data={"question": "0", "choice": "0"}, headers=JSON)
+    assert missing.status_code == 400 and len(counted) == 2 and stored(app, "Ann") is None
+    someone_elses = bo.post(f"/play/{code}/answer", data={"question": "0", "choice": "0", "csrf_token": token}, headers=JSON)
+    assert someone_elses.status_code == 400 and stored(app, "Bo") is None  # the token belongs to Ann's session
+
+    sent = ann.post(f"/play/{code}/answer", data={"question": "0", "choice": "0", "csrf_token": token}, headers=JSON)
+    assert sent.get_json() == {"accepted": True} and len(counted) == 3 and stored(app, "Ann").choice == [0]
+
+
+def test_other_bodies_and_the_plain_form_still_reach_the_view(db_app, reached):
+    app, host_client = db_app, db_app.test_client()
+    code, host, (ann, bo) = factories.hall(app, "Ann", "Bo", time_limit=60)
+    assert host_client.post(f"{API}/{code}/advance", headers=host).status_code == 200
+    counted = reached(app)
+    multipart = ann.post(f"/play/{code}/answer", data={"question": "0", "choice": "0"}, headers=JSON,
+                         content_type="multipart/form-data")  # classroom.js on a browser without URLSearchParams
+    assert multipart.get_json() == {"accepted": True} and counted == [1] and stored(app, "Ann").choice == [0]
+    plain = bo.post(f"/play/{code}/answer", data={"question": "0", "choice": "1"})  # no JavaScript
+    assert plain.status_code == 303 and len(counted) == 2 and stored(app, "Bo").choice == [1]

@@ -1,0 +1,127 @@
+"""A phone's answer taken before Flask's dispatch, for the gate (classroom/gate.py).
+
+At an assembly every phone answers within seconds of a question opening, and through the whole Flask stack
+an answer cost about 8 ms of CPU, most of it the ORM and the request hooks. The commonest answer is simple:
+classroom.js sends the open question's form (a plain form body, Accept: application/json), in time, from a
+player the host has not removed. That one is taken here: flask-wtf's own CSRF check in a request context that
+is pushed but not dispatched, then Core statements on the gate's autocommit connection: one query for the
+session, the player and the database's clock, one INSERT, the "has everyone answered?" probe (and the
+reveal when they have); a repeat that the unique constraint refused is accepted, as the view does. Everything
+else goes to the view, with the request body put back as it came: a late answer, a bad choice or token, no
+player, a self-paced session. The view's rules are the rules; this is only a cheaper road to the same result for the one case.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from functools import cache
+
+from flask import request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock
+from ..errors import DomainError
+from ..api_common import check_csrf
+from ..extensions import db
+from ..models import Answer, LiveSession, Phase, Player
+from . import answers, codes, queries, sessions
+from .codes import hash_token
+from .live import transition_statement
+from .players import PLAYER_COOKIE
+
+_ANSWER_PATH = re.compile(r"/play/(\d{6})/answer")
+MAX_BODY = 2048  # a token, an index and a few choices; anything longer goes to the view and its limits
+QUESTIONS_KEPT = 64
+_questions: dict[tuple, list] = {}  # (session id, created at) -> its questions, filled on first use
+ACCEPTED = json.dumps({"accepted": True}).encode()  # the view's reply to a new answer and to a repeat alike
+
+
+def is_quick_answer(environ: dict) -> bool:
+    """An answer as classroom.js sends it: the only kind taken here."""
+    return (environ["REQUEST_METHOD"] == "POST" and environ.get("HTTP_ACCEPT") == "application/json"
+            and environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded")
+            and _ANSWER_PATH.fullmatch(environ.get("PATH_INFO", "")) is not None
+            and not environ.get("QUERY_STRING"))
+
+
+@cache
+def _answer_query(dialect: str):
+    """Core, built once per dialect: the open session with a code, its player with a token (unless
+    removed), and the database's time to hold the deadline against."""
+    session, player = LiveSession.__table__, Player.__table__
+    mine = ((player.c.live_session_id == session.c.id) & (player.c.token_hash == bindparam("token_hash"))
+            & player.c.removed_at.is_(None))
+    return (
+        select(session.c.id, session.c.created_at, session.c.phase, session.c.question_index, session.c.deadline,
+               session.c.scoring, session.c.time_limit, session.c.self_paced, player.c.id, clock.now_column(dialect))
+        .outerjoin(player, mine).where(session.c.open_code == bindparam("code"))
+    )
+
+
+def take(environ: dict, flask_app, connection: Connection) -> bytes | None:
+    """The JSON body of an accepted answer, stored; None when the view must answer (then the request body
+    is back in `environ`, unread)."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or -1)
+    except ValueError:
+        return None
+    if not 0 < length <= MAX_BODY:
+        return None
+    body = environ["wsgi.input"].read(length)
+    try:
+        with flask_app.request_context({**environ, "wsgi.input": io.BytesIO(body)}):
+            return _take(connection)
+    except (CSRFError, DomainError):  # the view gives the reason
+        return None
+    finally:
+        environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
+
+
+def _take(connection: Connection) -> bytes | None:
+    check_csrf()  # flask-wtf's, as Flask's dispatch would make it first
+    token, index = request.cookies.get(PLAYER_COOKIE), request.form.get("question", "")
+    code = codes.normalise_code(request.view_args.get("code") if request.view_args else None)
+    if not token or code is None or not index.isdigit():
+        return None
+    row = connection.execute(_answer_query(connection.dialect.name),
+                             {"code": code, "token_hash": hash_token(token)}).first()
+    if row is None:
+        return None
+    session_id, created_at, phase, open_index, deadline, scoring, time_limit, self_paced, player_id, now = row
+    now = clock.from_database(now) if now is not None else clock.now()
+    index = int(index)
+    if self_paced or player_id is None or phase != Phase.QUESTION or index != open_index:
+        return None
+    remaining = (deadline - now).total_seconds() if deadline is not None else None
+    if remaining is not None and remaining < 0:
+        return None  # too late: the view keeps that it came and says so
+    question = questions_of(session_id, created_at)[index]
+    chosen = answers.parse_choice(request.form.getlist("choice"), question)
+    correct = question.is_correct(chosen)
+    table = Answer.__table__
+    try:
+        connection.execute(table.insert(), {
+            "player_id": player_id, "question_index": index, "choice": chosen, "correct": correct,
+            "points": codes.points_for(correct, scoring, time_limit, remaining), "answered_at": now,
+        })
+    except IntegrityError:  # sent again (a double tap, a retry): the first answer stands, and was accepted
+        first = select(table.c.id).where(table.c.player_id == player_id, table.c.question_index == index)
+        return ACCEPTED if connection.execute(first).first() is not None else None
+    if queries.everyone_answered(session_id, index, connection):  # the last one reveals, as in live.py
+        connection.execute(transition_statement(session_id, Phase.QUESTION, index, phase=Phase.REVEAL))
+    return ACCEPTED
+
+
+def questions_of(session_id: int, created_at) -> list:
+    """A session's questions, read with the ORM once per process (a composed quiz's come from its copy)."""
+    key = (session_id, created_at)
+    if (found := _questions.get(key)) is None:
+        if len(_questions) >= QUESTIONS_KEPT:
+            _questions.clear()
+        found = _questions[key] = sessions.questions_of(db.session.get(LiveSession, session_id))
+    return found
+
