@@ -101,6 +101,25 @@ def test_a_clear_scam_of_unclear_type_gets_a_hedged_top_three(matcher):
     assert ranked[0][1] < Matcher.SURE  # no type is sure: that is what hedging means
 
 
+@pytest.mark.parametrize("text, slug", [("AI换脸诈骗怎么防", "ai-deepfake"), ("老人怎么防保健品诈骗", "elderly-care-products")])
+def test_a_question_naming_a_scam_of_one_type_gets_that_type_below_the_scam_threshold(matcher, text, slug):
+    import copy
+
+    strict = copy.copy(matcher)
+    strict.SCAM = 0.999  # the usual threshold out of reach: only the rule for a named scam answers
+    analysis = strict.analyse(text)
+    assert analysis.scam_probability >= Matcher.NAMED_SCAM
+    assert analysis.matches and analysis.matches[0].slug == slug
+    strict.NAMED_SCAM = 1.1
+    assert not strict.analyse(text).matches
+
+
+@pytest.mark.parametrize("text", ["怎么防骗", "how can I avoid being scammed"])
+def test_a_question_about_scams_in_general_gets_the_report_reply_not_a_type(matcher, text):
+    analysis = matcher.analyse(text)
+    assert not analysis.matches and analysis.intent == "report"
+
+
 def test_match_scores_are_probabilities_and_slugs_plain_strings(matcher):
     analysis = matcher.analyse("有人出钱收购银行卡和电话卡")
     assert analysis.matches and type(analysis.matches[0].slug) is str and type(analysis.matches[0].score) is float
@@ -142,6 +161,19 @@ def test_urgency_tense(text, urgent):
 ])
 def test_urgency_object(text):
     assert "handed_over" in assess(normalise(text)).reasons
+
+
+@pytest.mark.parametrize("text", ["我妈刚把银行卡和密码交给了上门的人", "my mum just gave her bank card and PIN to a man at the door"])
+def test_a_card_handed_over_at_the_door_is_urgent_whatever_type_leads(matcher, text):
+    """A card that reads like one sold (an accomplice's type) is still the victim's when it was collected
+    at the door: the emergency steps first."""
+    analysis = matcher.analyse(text)
+    assert analysis.matches and analysis.urgent and "handed_over" in analysis.urgency_reasons
+
+
+def test_a_card_sold_for_money_is_not_an_emergency_of_the_seller(matcher):
+    analysis = matcher.analyse("我把银行卡和密码交给收卡的人了，他给了我3000")
+    assert analysis.role == "accomplice" and not analysis.urgent
 
 
 @pytest.mark.parametrize("text", [
@@ -265,6 +297,52 @@ def test_stage_one_asks_two_views_and_balances_each_language():
     assert both > ranker.scam_probability(ranker.vector(normalise("你好")), normalise("你好"))
 
 
+def test_key_expressions_weigh_little_in_stage_one_and_fully_in_stage_two():
+    """A type's key expressions (titles, red flags, keywords) are not messages: in stage 1 they weigh
+    Ranker.TERMS, so a short text is not a scam for looking like one; stage 2 still learns them."""
+    from webapp.matcher.ranker import Ranker
+
+    texts = ["有人让我交解冻费才能提现", "平台说账户冻结了要交钱", "客服让我开屏幕共享", "对方让我下载会议软件",
+             "超市周末打折", "今天天气很好", "你好", "解冻费", "屏幕共享"]
+    labels = ["a", "a", "b", "b", "~notice", "~notice", "~greeting", "a", "b"]
+    examples = [(label, normalise(text)) for label, text in zip(labels, texts)]
+    benign = {"~notice", "~greeting"}
+    weighed = Ranker(examples, benign, terms=[False] * 7 + [True, True])
+    plain = Ranker(examples, benign)
+    text = normalise("解冻费")
+    assert weighed.scam_probability(weighed.vector(text), text) < plain.scam_probability(plain.vector(text), text)
+    assert weighed.type_probabilities(weighed.vector(text))[0][0] == "a"
+
+
+def test_the_matcher_passes_the_catalogs_titles_red_flags_and_keywords_as_terms(catalog, matcher):
+    fixed = [e for e in examples(catalog) if e.register == "fixed"]
+    assert sum(matcher._terms) == len(fixed) and len(matcher._terms) == len(examples(catalog))
+
+
+def test_stage_two_also_learns_not_a_scam_and_says_when_a_text_looks_benign():
+    from webapp.matcher.ranker import Ranker
+
+    texts = ["有人让我交解冻费才能提现", "平台说账户冻结了要交钱", "客服让我开屏幕共享", "对方让我下载会议软件",
+             "我在银行柜台存了定期", "超市周末鸡蛋打折", "今天天气很好"]
+    labels = ["a", "a", "b", "b", "~notice", "~notice", "~offtopic"]
+    ranker = Ranker([(label, normalise(text)) for label, text in zip(labels, texts)], {"~notice", "~offtopic"})
+    assert set(ranker.types) == {"a", "b"}  # "not a scam" is no type
+    assert ranker.looks_benign(ranker.vector(normalise("在银行柜台存定期")))
+    assert not ranker.looks_benign(ranker.vector(normalise("要交解冻费才能提现")))
+
+
+def test_the_veto_keeps_a_look_alike_from_being_answered_but_not_a_person_who_says_they_were_scammed(matcher):
+    import copy
+
+    loose = copy.copy(matcher)
+    loose.SCAM, loose.VETO = 0.0, 1.1  # every text would be answered; the veto alone decides
+    text = "我在银行柜台买了定期存款，柜员当面说明了利率"
+    assert matcher.ranker.looks_benign(matcher.ranker.vector(normalise(text)))
+    assert not loose.analyse(text).matches
+    assert loose.analyse("有人让我把钱转到安全账户，说我涉嫌洗钱").matches
+    assert loose.analyse("我被骗了，钱没了，怎么办").matches
+
+
 def test_a_fit_gives_the_same_model_every_time(catalog):
     """The solvers run beside the raw view's counting, one at a time and seeded: the same texts, the same
     weights (the cache is keyed by the texts alone)."""
@@ -334,6 +412,6 @@ def test_held_out_content_stays_above_a_floor(catalog):
     rejection = sum(not got[e] for e in benign) / len(benign)
     english = [e for e in benign if e.lang == "en"]
     english_rejection = sum(not got[e] for e in english) / len(english)
-    # This fold measured 0.818 / 0.932 / 0.919, English rejection 0.855 (all five: bench.chat --held-out).
-    assert top1 >= 0.80 and top3 >= 0.91 and rejection >= 0.89, (top1, top3, rejection)
-    assert english_rejection >= 0.80, english_rejection
+    # This fold measured 0.855 / 0.930 / 0.945, English rejection 0.916 (all five: bench.chat --held-out).
+    assert top1 >= 0.845 and top3 >= 0.925 and rejection >= 0.935, (top1, top3, rejection)
+    assert english_rejection >= 0.90, english_rejection

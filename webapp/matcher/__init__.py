@@ -29,12 +29,17 @@ from .training import Example, examples, roles
 from .urgency import assess
 
 __all__ = ["Analysis", "Example", "Match", "Matcher", "TypeDoc", "normalise", "redact"]
-MODEL_VERSION = "ranker-6"  # bump when features or the model change: cached models are then rebuilt
+MODEL_VERSION = "ranker-7"  # bump when features or the model change: cached models are then rebuilt
 
 _SCAM_WORDS = re.compile(r"骗|诈|scam|fraud|cheat|conned|swindl")
 # The person says they were scammed: clearly a scam, whatever the type (then a hedged top 3).
 _SCAMMED = re.compile(r"(?<![不没防别免怕])(被骗|被诈骗|受骗)(了|走)|骗了我|上当了|\bi(?: was|'ve been| have been| got| just got) "
                       r"(?:scammed|conned|cheated|defrauded)")
+
+
+# Money, a card or a password collected at the door: the courier of an impersonation scam, whatever the type.
+_AT_THE_DOOR = re.compile(r"上门|来家里|到家里|来家|到府|家门口|\bat (?:the|my|her|his|our) door|\bcame (?:to|round to) (?:the|my|her|his|our) "
+                          r"(?:house|home|flat)")
 
 
 @dataclass(frozen=True)
@@ -66,10 +71,12 @@ class Analysis:
 
 
 class Matcher:
-    SCAM = 0.79  # stage 1: P(scam) needed to answer with scam types (chosen on held-out folds and the dev set)
+    SCAM = 0.70  # stage 1: P(scam) needed to answer with scam types (chosen on held-out folds and the dev set),
+    VETO = 0.9  # and below this, stage 2 must not find the text more like a look-alike than any type
     SURE = 0.3  # stage 2: the best type is sure with this P(type | scam),
     LEAD = 2.0  # or this many times the second's; else a hedged top 3
     RUNNER_UP = 0.03  # a second or third match needs at least this P(type | scam)
+    NAMED_SCAM, NAMED_SURE = 0.5, 0.3  # a text naming a scam ("骗子", "scam") about one sure type: answered from this P(scam)
     URGENT_SCAM = 0.3  # urgency counts with this P(scam), or a match, or words for a scam
 
     def __init__(self, docs: Sequence[TypeDoc], benign: Mapping[str, Sequence[str]] | None = None,
@@ -81,14 +88,17 @@ class Matcher:
         self.docs = tuple(docs)
         self.roles = {doc.slug: doc.role for doc in docs}
         labelled = [(doc.slug, normalise(text)) for doc in docs for text in (*doc.phrases, *doc.keywords)]
+        terms = [term for doc in docs for term in (*[False] * len(doc.phrases), *[True] * len(doc.keywords))]
         labelled += [(f"~{name}", normalise(text)) for name, texts in (benign or {}).items() for text in texts]
         labelled += [(label, normalise(text)) for label, text in extra]
+        terms += [False] * (len(labelled) - len(terms))
+        self._terms = tuple(terms)  # key expressions, not messages (see Ranker.TERMS)
         benign_labels = {label for label, _ in labelled if label.startswith("~")}
         self.ranker = self._cached(cache_dir, labelled) if cache_dir else None
         if self.ranker is None:
             tokens = self._tokens(cache_dir) if cache_dir else {}
             tokens = {text: tokens.get(text) or tokenised(text) for _, text in labelled}
-            self.ranker = Ranker(labelled, benign_labels, tokens)
+            self.ranker = Ranker(labelled, benign_labels, tokens, terms=self._terms)
             if cache_dir:
                 self._save(cache_dir, labelled)
                 self._save_tokens(cache_dir, tokens)
@@ -98,14 +108,17 @@ class Matcher:
         """Everything the content teaches (training.py), less `exclude` (for held-out benchmarks)."""
         left_out = set(exclude)
         kept = [e for e in examples(catalog) if e not in left_out]
-        docs = [TypeDoc(slug, role, ()) for slug, role in roles(catalog).items()]
-        return cls(docs, extra=[(e.label, e.text) for e in kept], cache_dir=cache_dir)
+        terms: dict[str, list[str]] = {}  # titles, red flags, names, keywords: key expressions of a type
+        for e in kept:
+            if e.register == "fixed":
+                terms.setdefault(e.label, []).append(e.text)
+        docs = [TypeDoc(slug, role, (), tuple(terms.get(slug, ()))) for slug, role in roles(catalog).items()]
+        return cls(docs, extra=[(e.label, e.text) for e in kept if e.register != "fixed"], cache_dir=cache_dir)
 
-    @staticmethod
-    def _key(labelled: Sequence[tuple[str, str]]) -> str:
+    def _key(self, labelled: Sequence[tuple[str, str]]) -> str:
         digest = hashlib.sha256(f"{MODEL_VERSION} {sklearn.__version__}".encode())
-        for label, text in labelled:
-            digest.update(f"{label}\t{text}\n".encode())
+        for (label, text), term in zip(labelled, self._terms):
+            digest.update(f"{label}\t{text}{chr(9) + 'term' if term else ''}\n".encode())
         return digest.hexdigest()[:24]
 
     def _cached(self, cache_dir: str | Path, labelled) -> Ranker | None:
@@ -162,9 +175,13 @@ class Matcher:
         matches: list[Match] = []
         hedged = False
         victim_best = 0.0  # the likeliest type in which the person is the victim
-        if p_scam >= self.SCAM or (p_scam >= self.URGENT_SCAM and _SCAMMED.search(normal)):
-            ranked = self.ranker.type_probabilities(vector)
-            best, second = ranked[0][1], ranked[1][1] if len(ranked) > 1 else 0.0
+        asked = p_scam >= min(self.SCAM, self.URGENT_SCAM, self.NAMED_SCAM)
+        ranked = self.ranker.type_probabilities(vector) if asked else []
+        best, second = (ranked[0][1], ranked[1][1] if len(ranked) > 1 else 0.0) if ranked else (0.0, 0.0)
+        scammed = p_scam >= self.URGENT_SCAM and _SCAMMED.search(normal)  # they say so: never vetoed
+        named = p_scam >= self.NAMED_SCAM and best >= self.NAMED_SURE and _SCAM_WORDS.search(normal)
+        vetoed = p_scam < self.VETO and self.ranker.looks_benign(vector)
+        if scammed or ((p_scam >= self.SCAM or named) and not vetoed):
             hedged = best < self.SURE and best < self.LEAD * second
             victim_best = max((p for slug, p in ranked if self.roles.get(slug) != "accomplice"), default=0.0)
             for rank, (slug, p) in enumerate(ranked[:3]):
@@ -174,7 +191,7 @@ class Matcher:
         role = self.roles[matches[0].slug] if matches else None
         urgent = urgency.urgent and bool(matches or p_scam >= self.URGENT_SCAM or _SCAM_WORDS.search(normal))
         if (role == "accomplice" and matches[0].score >= self.LEAD * victim_best * p_scam
-                and not {"threat", "detention"} & set(urgency.reasons)):
+                and not {"threat", "detention"} & set(urgency.reasons) and not _AT_THE_DOOR.search(normal)):
             urgent = False  # clearly drawn in as an accomplice: the legal consequences and what to do, first
         intent = None if matches else self.ranker.intent(vector)
         return Analysis(
