@@ -1,6 +1,6 @@
 """One live class session with hundreds of real-behaving phones on real gunicorn (2 workers).
 
-    python -m bench.classroom [--players 300] [--questions 10] [--time-limit 10] [--processes 2]
+    python -m bench.classroom [--players 300] [--questions 10] [--time-limit 10] [--processes 2] [--join-seconds S]
                               [--database sqlite|postgresql] [--no-js-share 0.1] [--retry-share 0.1]
 
 A fresh database (SQLite in a temporary directory, or a throwaway PostgreSQL cluster with its default
@@ -192,6 +192,9 @@ def main(argv=None) -> dict:
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--retry-share", type=float, default=0.10)
     parser.add_argument("--no-js-share", type=float, default=0.10)
+    parser.add_argument("--join-seconds", type=float, default=None,
+                        help="spread the phones' joins over this many seconds, as a hall that takes its time "
+                             "(default: all within about 5 s, a storm)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (WEB_CONCURRENCY)")
     parser.add_argument("--threads", type=int, default=None, help="threads a worker (THREADS; gunicorn.conf.py's default)")
     parser.add_argument("--timeline", action="store_true",
@@ -239,7 +242,7 @@ def drive(port: int, code: str, host_token: str, args, started: float, game=None
         status, _, payload, _ = host.request("POST", f"{API}/{code}/advance", {"phase": phase, "question": question}, bearer)
         assert status == 200, (status, payload)
 
-    while host_state()["players"] < args.players and time.perf_counter() - started < 60:
+    while host_state()["players"] < args.players and time.perf_counter() - started < 60 + (args.join_seconds or 0):
         time.sleep(0.5)
     cpu_at_start = server_cpu_seconds(port)
     if game is not None:
@@ -269,10 +272,11 @@ def _run(args, url: str, setup, load_before) -> dict:
                   **serving) as port:
         code, host_token = host_session(port, "bench-teacher", "bench-password-1", args)
         nicknames = [f"p{i:04d}" for i in range(args.players)]
-        budget = 60 + args.questions * (args.time_limit + 8)
+        budget = 60 + (args.join_seconds or 0) + args.questions * (args.time_limit + 8)
         options = {"retry_share": args.retry_share, "no_js_share": args.no_js_share, "time_limit": args.time_limit,
                    "form_answers": args.form_answers,
-                   "join_spacing": min(0.01, 20.0 / max(1, args.players))}
+                   "join_spacing": (args.join_seconds * args.processes / max(1, args.players) if args.join_seconds
+                                    else min(0.01, 20.0 / max(1, args.players)))}
         queue, game = multiprocessing.Queue(), multiprocessing.Event()
         workers = [
             multiprocessing.Process(target=phones_process, args=(port, code, nicknames[i::args.processes], options, budget, queue, game))
@@ -374,7 +378,8 @@ def report(args, summary, merged, server_cpu, wall, load_before, load_after, ser
         return "MET" if p95 < TARGET_MS else "MISSED"
 
     not_modified = len(merged["poll_304"]) / max(1, len(merged["poll"]))
-    print(f"live session: {args.players} phones ({args.no_js_share:.0%} without JavaScript), {args.questions} questions of "
+    joining = f"joining over {args.join_seconds:.0f} s" if args.join_seconds else "joining all at once"
+    print(f"live session: {args.players} phones ({args.no_js_share:.0%} without JavaScript, {joining}), {args.questions} questions of "
           f"{args.time_limit} s, gunicorn {args.workers} workers of {args.threads or 'the default'} threads, {args.database}; phones: {args.processes} client processes of threads")
     print(f"requests: {summary['requests']} in {wall:.0f} s ({summary['rps']:.0f}/s); "
           f"failed and retried {summary['failures']}; phones that gave up {summary['errors']}; "

@@ -47,17 +47,29 @@ def wait_until(check, seconds: float, what: str) -> None:
 
 
 def stop(process: subprocess.Popen, sig: int = signal.SIGTERM, seconds: float = 15) -> None:
-    if process.poll() is not None:
+    """Stop the process's whole group (each server is started in its own), including what outlives its leader:
+    the new master of a USR2 deploy is the old master's child and stays when the old one has exited."""
+    def group_alive() -> bool:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    if not group_alive():
+        process.poll()
         return
-    try:
-        os.killpg(process.pid, sig)
-        process.wait(timeout=seconds)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
+    os.killpg(process.pid, sig)
+    deadline = time.monotonic() + seconds
+    while group_alive() and time.monotonic() < deadline:
+        process.poll()  # reap the leader, so that its pid is not kept as a zombie member
+        time.sleep(0.05)
+    if group_alive():
         try:
             os.killpg(process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        process.wait(timeout=5)
+    process.wait(timeout=5)
 
 
 @dataclass

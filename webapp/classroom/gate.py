@@ -13,7 +13,9 @@ token picks this one. Anything else (no player cookie, a question past its deadl
 a removal, a player the drawing did not know, the end) goes to the view.
 
 A phone's answer as classroom.js sends it is taken here too, when it is the plain case (classroom/quick_answer.py):
-an open question, in time, from a player still playing, with a good CSRF token."""
+an open question, in time, from a player still playing, with a good CSRF token. And a phone without JavaScript
+that reloads its play page with the Last-Modified it was given gets a 304 while the lobby, a reveal or the end
+lasts (phone.page_validator)."""
 
 from __future__ import annotations
 

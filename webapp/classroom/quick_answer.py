@@ -8,7 +8,8 @@ is pushed but not dispatched, then Core statements on the gate's autocommit conn
 session, the player and the database's clock, one INSERT, the "has everyone answered?" probe (and the
 reveal when they have); a repeat that the unique constraint refused is accepted, as the view does. Everything
 else goes to the view, with the request body put back as it came: a late answer, a bad choice or token, no
-player, a self-paced session. The view's rules are the rules; this is only a cheaper road to the same result for the one case.
+player, a self-paced session. The view's rules are the rules; this is only a cheaper road to the same
+result for the one case.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
-from ..errors import DomainError
 from ..api_common import check_csrf
+from ..errors import DomainError
 from ..extensions import db
 from ..models import Answer, LiveSession, Phase, Player
 from . import answers, codes, queries, sessions
