@@ -1,9 +1,13 @@
-"""What browser tests share besides fixtures: the phone viewport, screenshots, the accessibility check."""
+"""What browser tests share besides fixtures: the phone viewport, screenshots, the accessibility check, a
+live session to play."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from tests import factories
+from webapp.classroom import live as classroom
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
@@ -30,3 +34,13 @@ def assert_no_serious_axe_violations(page) -> None:
     results = Axe().run(page)
     serious = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
     assert not serious, "\n".join(f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})" for v in serious)
+
+
+def started_session(app, username: str = "answer-teacher") -> tuple[str, str]:
+    """A two-question live session of 60 s questions in its lobby: (code, host token)."""
+    with app.app_context():  # the live server is shared by the whole session: a name of our own
+        organizer = factories.organizer(username, "answer-password")
+        live, host_token = classroom.create_session(
+            organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], time_limit=60, count=2,
+        )
+        return live.code, host_token

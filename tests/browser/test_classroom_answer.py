@@ -6,19 +6,9 @@ from __future__ import annotations
 import re
 
 from tests import factories
-from tests.browser.helpers import screenshot
-from webapp.classroom import live as classroom
+from tests.browser.helpers import screenshot, started_session
 
 WAIT = 15_000
-
-
-def started_session(app, username: str = "answer-teacher") -> tuple[str, str]:
-    with app.app_context():  # the live server is shared by the whole session: a name of our own
-        organizer = factories.organizer(username, "answer-password")
-        live, host_token = classroom.create_session(
-            organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], time_limit=60, count=2,
-        )
-        return live.code, host_token
 
 
 def joined_phone(context_factory, base: str, code: str, name: str):
@@ -82,12 +72,8 @@ def test_a_phone_plays_to_the_end_without_loading_a_page(live_app, context_facto
     """After joining, every phase comes with the poll and is drawn in place: the question (answered with
     fetch), the reveal with this player's own feedback and rank, the next question, the final rank."""
     app, base = live_app
+    code, host_token = started_session(app, "swap-teacher")
     with app.app_context():
-        organizer = factories.organizer("swap-teacher", "swap-password")
-        live, host_token = classroom.create_session(
-            organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], time_limit=60, count=2,
-        )
-        code = live.code
         questions = factories.questions(code)
     host = context_factory().request
     headers = {"Authorization": f"Bearer {host_token}"}

@@ -6,21 +6,14 @@ from __future__ import annotations
 
 from flask import request, request_started
 
-from tests import factories
-from tests.browser.helpers import screenshot
-from webapp.classroom import live as classroom
+from tests.browser.helpers import screenshot, started_session
 
 WAIT = 15_000
 
 
 def test_a_phone_without_javascript_reloads_an_unchanged_lobby_with_304s(live_app, context_factory):
     app, base = live_app
-    with app.app_context():
-        organizer = factories.organizer("nojs-refresh-teacher", "nojs-password")
-        live, host_token = classroom.create_session(
-            organizer.id, app.extensions["catalog"].quizzes["elderly-basics"], time_limit=60, count=2,
-        )
-        code = live.code
+    code, host_token = started_session(app, "nojs-refresh-teacher")
     phone = context_factory(java_script_enabled=False, locale="en-US").new_page()
     seen: list[int] = []
     phone.on("response", lambda response: seen.append(response.status) if response.url == f"{base}/play/{code}" else None)
