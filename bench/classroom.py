@@ -120,38 +120,39 @@ def machine_busy() -> tuple[float, float]:
     return (sum(fields) - idle) / tick, sum(fields) / tick
 
 
-def database_cpu_seconds() -> float:
-    """User + system CPU of the PostgreSQL processes so far, with their finished children (0 with SQLite)."""
-    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+def processes() -> dict[str, tuple[str, str, float, float]]:
+    """Every process now (Linux /proc): pid -> (name, parent pid, own CPU seconds, its finished children's)."""
+    tick, found = os.sysconf("SC_CLK_TCK"), {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open(f"/proc/{pid}/stat") as f:
                 name, rest = f.read().split(" (", 1)[1].rsplit(")", 1)
         except OSError:
             continue
-        if name.startswith("postgres"):
-            fields = rest.split()
-            total += sum(int(value) for value in fields[11:15]) / tick
-    return total
+        fields = rest.split()
+        found[pid] = (name, fields[1], (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick)
+    return found
+
+
+def database_cpu_seconds() -> float:
+    """User + system CPU of the PostgreSQL processes so far, with their finished children (0 with SQLite)."""
+    return sum(own + children for name, _parent, own, children in processes().values() if name.startswith("postgres"))
 
 
 def server_cpu_seconds(port: int) -> float:
-    """User + system CPU of the gunicorn processes serving this port, so far (Linux /proc): those whose
-    command line names the port, and their children (setproctitle may rename the workers)."""
-    tick, stats, serving = os.sysconf("SC_CLK_TCK"), {}, set()
-    for pid in filter(str.isdigit, os.listdir("/proc")):
+    """User + system CPU of the gunicorn processes serving this port, so far: those whose command line names
+    the port, with their finished children (workers that max_requests recycled), and their children
+    (setproctitle may rename the workers)."""
+    stats, serving = processes(), set()
+    for pid in stats:
         try:
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
             with open(f"/proc/{pid}/cmdline", "rb") as f:
                 if f"127.0.0.1:{port}".encode() in f.read():
                     serving.add(pid)
         except OSError:
             continue
-        own, children = int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
-        stats[pid] = (fields[1], own / tick, children / tick)  # children: workers that max_requests recycled
     return sum(own + (children if pid in serving else 0)
-               for pid, (parent, own, children) in stats.items() if pid in serving or parent in serving)
+               for pid, (_name, parent, own, children) in stats.items() if pid in serving or parent in serving)
 
 
 def failed(summary: dict) -> bool:
