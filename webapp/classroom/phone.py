@@ -170,12 +170,11 @@ def state(live: LiveSession, player: Player) -> dict:
         }
 
     if live.phase == Phase.LOBBY:  # it changes with every join: drawn each time
-        shared = Shared(live.version, body(), None)
+        drawn = body()
     else:
         key = (str(db.engine.url), live.id, live_rules.phone_step(live.phase, live.question_index), current_tag())
         everyone = live.phase != Phase.QUESTION
-        shared = shared_bodies.drawn(key, live.version, lambda: Shared(live.version, body(), everyones(live) if everyone else None))
-    drawn = shared.body
+        drawn = shared_bodies.drawn(key, live.version, lambda: Shared(live.version, body(), everyones(live) if everyone else None)).body
     if live.phase == Phase.QUESTION and live.deadline is not None:
         drawn = {**drawn, "remaining": results.seconds_left(live)}
     # the view's own answer is always drawn afresh: it is also where a phone asks again when its part of a
