@@ -143,11 +143,13 @@ class SharedBodies:
     def __init__(self, size: int = 64):
         self.size, self.bodies, self.locks = size, {}, {}
 
-    def get(self, database: str, session_id: int, step: str, lang: str) -> Shared | None:
-        return self.bodies.get((database, session_id, step, lang))
+    def get(self, key: tuple):
+        """What was last drawn for `key` (a poll body's: database, session id, step, language), if anything."""
+        return self.bodies.get(key)
 
     def drawn(self, key: tuple, version: int, draw: Callable[[], Shared]) -> Shared:
-        """The shared body of `key` (database, session id, step, language) at this version."""
+        """What is drawn for `key` at this version (anything with a `version`: a poll's Shared body, a
+        lobby's page in phone_pages), drawn now unless the last drawing was of this version."""
         with self.locks.setdefault(key, threading.Lock()):
             shared = self.bodies.get(key)
             if shared is None or shared.version != version:
