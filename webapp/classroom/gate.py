@@ -74,6 +74,9 @@ class PollGate:
         if environ["REQUEST_METHOD"] == "GET" and not environ.get("QUERY_STRING"):
             if (page := _PAGE_PATH.fullmatch(environ.get("PATH_INFO", ""))) is not None:
                 return self._page(page.group(1), environ, start_response)
+        if environ["REQUEST_METHOD"] == "GET" and environ.get("PATH_INFO") == "/join":
+            if (join := phone_pages.JOIN_QUERY.fullmatch(environ.get("QUERY_STRING", ""))) is not None:
+                return self._join_form(join.group(1), environ, start_response)
         if environ["REQUEST_METHOD"] == "GET" and not environ.get("QUERY_STRING"):
             path = _POLL_PATH.fullmatch(environ.get("PATH_INFO", ""))
             tag = path and _POLL_TAG.fullmatch(environ.get("HTTP_IF_NONE_MATCH", "").strip())
@@ -112,14 +115,25 @@ class PollGate:
             lobby = self._on_connection(lambda connection: phone_pages.quick_lobby(
                 self.flask_app, environ, connection, self.database, code, cookies[PLAYER_COOKIE], lang, large))
             if lobby is not None:
-                return self._html(environ, start_response, *lobby)
+                html, validator = lobby
+                return self._html(environ, start_response, html, [("Last-Modified", validator)])
         return self.app(environ, start_response)
 
+    def _join_form(self, code: str, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        """The join form the QR code opens, filled for this phone when this process has drawn it."""
+        cookies = parse_cookie(environ)
+        lang, large = request_tag(environ, cookies), cookies.get(TEXT_SIZE_COOKIE) == "large"
+        form = phone_pages.quick_join_form(self.flask_app, environ, code, lang, large)
+        if form is None:
+            return self.app(environ, start_response)
+        html, set_cookies = form
+        return self._html(environ, start_response, html, [("Set-Cookie", cookie) for cookie in set_cookies])
+
     @staticmethod
-    def _html(environ: dict, start_response: Callable, html: str, validator: str) -> Iterable[bytes]:
+    def _html(environ: dict, start_response: Callable, html: str, headers: list[tuple[str, str]]) -> Iterable[bytes]:
         """A page as the view would send it: its headers, gzipped when the browser takes it."""
         environ["fangzha.gate"] = True
-        body, headers = html.encode(), [("Content-Type", "text/html; charset=utf-8"), ("Last-Modified", validator)]
+        body, headers = html.encode(), [("Content-Type", "text/html; charset=utf-8"), *headers]
         if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""):
             body = gzip.compress(body, compresslevel=6, mtime=0)
             headers.append(("Content-Encoding", "gzip"))

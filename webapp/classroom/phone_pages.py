@@ -1,4 +1,4 @@
-"""A phone's lobby page drawn once for a hall and filled in for each phone.
+"""A phone's join form and lobby page, drawn once for a hall and filled in for each phone.
 
 At an assembly a thousand phones join within seconds, and each then loads its play page: the lobby. Drawn
 whole, that page cost a worker about 6 ms, half of it the templates, yet only two things on it are the
@@ -9,6 +9,10 @@ those two (`Holed`), and filled for every phone: by the view, and by the gate be
 Flask session that already holds the CSRF secret (the join form put it there), no flashed message, no
 organizer signed in. The lobby's page changes only with the poll interval the session's size sets (the
 phone's data-poll-ms and its no-JS refresh): that interval is the drawing's `version`.
+
+The join form the QR code opens (/join?code=…) is the same: the same for every phone of the hall but its CSRF
+token. The view draws it per app, code, language and text size; the gate fills it (`quick_join_form`), and
+when the phone has no Flask session yet, gives it one holding the CSRF secret, as the view would.
 """
 
 from __future__ import annotations
@@ -96,3 +100,37 @@ def quick_lobby(flask_app, environ: dict, connection: Connection, database: str,
         if not plain_request() or flask_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") not in session:
             return None
         return drawn.fill(row.nickname, generate_csrf()), page_validator(row.id, "L", lang, large_text)
+
+
+JOIN_QUERY = re.compile(r"code=(\d{6})")  # the address the QR code and the host screen give
+
+
+def join_forms(app) -> SharedBodies:
+    """The join forms drawn in this process for `app` (an app's own: its CSRF setting is in the form)."""
+    return app.extensions.setdefault("join_forms", SharedBodies())
+
+
+def join_form(app, code: str, lang: str, large_text: bool, draw: Callable[[str], str]) -> str:
+    """The join form of this code filled with this request's CSRF token; `draw(hole)` renders it with the
+    token's hole, once per code, language and text size."""
+    drawn = join_forms(app).drawn((code, lang, large_text), 0, lambda: Holed.of(0, draw(HOLES["csrf"])))
+    return drawn.fill("", generate_csrf())
+
+
+def quick_join_form(flask_app, environ: dict, code: str, lang: str, large_text: bool) -> tuple[str, list[str]] | None:
+    """The join form of this code filled for this phone, and the Set-Cookie headers of the Flask session
+    that holds its CSRF secret when the phone had none; None when the view must draw it (not drawn here
+    yet, or not the plain request)."""
+    drawn = join_forms(flask_app).get((code, lang, large_text))
+    if drawn is None:
+        return None
+    with flask_app.request_context(environ) as context:
+        if not plain_request():
+            return None
+        html = drawn.fill("", generate_csrf())
+        cookies = []
+        if session.modified:  # a new secret: the cookie the view's response would set
+            response = flask_app.response_class()
+            flask_app.session_interface.save_session(flask_app, context.session, response)
+            cookies = response.headers.getlist("Set-Cookie")
+        return html, cookies

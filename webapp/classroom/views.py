@@ -6,7 +6,7 @@ with `players.self_paced_play_page`; the answer POST is the same for both kinds 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, g, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
@@ -188,6 +188,15 @@ def join():
             return response
     elif form.errors:
         status = 400
+    elif request.method == "GET" and (code := phone_pages.JOIN_QUERY.fullmatch(request.query_string.decode())) \
+            and phone_pages.plain_request():  # the address of the QR code: drawn once, filled per phone
+        def draw(hole: str) -> str:
+            if "csrf_token" in form:  # (none when CSRF is off)
+                form.csrf_token.current_token = hole
+            return render_template("classroom/join.html", form=form, error=None)
+        response = make_response(phone_pages.join_form(current_app, code.group(1), current_tag(), bool(g.get("large_text")), draw))
+        response.headers["Cache-Control"] = "no-cache, private"  # its CSRF token is this browser's
+        return response
     return render_template("classroom/join.html", form=form, error=error), status
 
 

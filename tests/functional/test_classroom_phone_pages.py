@@ -1,5 +1,5 @@
-"""classroom/phone_pages.py: a hall's lobby page is drawn once by the view and filled in for each phone, by
-the view and by the gate before Flask; what the phone gets is the page the view would draw for it."""
+"""classroom/phone_pages.py: a hall's join form and lobby page are drawn once by the view and filled in for
+each phone, by the view and by the gate before Flask; what the phone gets is the page the view would draw."""
 
 from __future__ import annotations
 
@@ -117,3 +117,39 @@ def test_the_view_draws_the_lobby_when_the_gate_cannot(db_app, reached):
     assert app.test_client().post(f"{API}/{code}/advance", headers=host).status_code == 200
     question = ann.get(f"/play/{code}")
     assert question.status_code == 200 and len(counted) == 6 and 'class="answer-form"' in question.get_data(as_text=True)
+
+
+def form_token(page: str) -> str:
+    return html.unescape(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1))
+
+
+def test_the_join_form_is_drawn_once_and_each_phone_gets_its_own_token_and_cookie(make_app, database_uri, reached):
+    app = make_app(SQLALCHEMY_DATABASE_URI=database_uri, WTF_CSRF_ENABLED=True)
+    code, _host, _phones = factories.hall(app)
+    counted = reached(app)
+    phones = [app.test_client() for _ in NAMES]
+    forms = [phone.get(f"/join?code={code}") for phone in phones]
+    assert len(counted) == 1  # the first drawn by the view, the others filled before Flask
+    texts = [form.get_data(as_text=True) for form in forms]
+    for form, text in zip(forms, texts):
+        assert form.status_code == 200 and form.mimetype == "text/html" and f'value="{code}"' in text
+        assert form.headers["Cache-Control"] == "no-cache, private"
+        assert form.headers["Content-Security-Policy"] == forms[0].headers["Content-Security-Policy"]
+        assert form.headers.get("Set-Cookie", "").startswith("session=")  # the secret its token is checked against
+    tokens = [form_token(text) for text in texts]
+    assert len(set(tokens)) == 3
+    assert len({text.replace(token, "") for text, token in zip(texts, tokens)}) == 1
+
+    again = phones[2].get(f"/join?code={code}", headers={"Accept-Encoding": "gzip"})
+    assert len(counted) == 1 and again.headers["Content-Encoding"] == "gzip" and "Set-Cookie" not in again.headers
+    assert form_token(gzip.decompress(again.data).decode())  # a new token of the same secret
+    for other in (f"code={code}&lang=en", "code=12345", f"code={code}x"):
+        assert app.test_client().get(f"/join?{other}").status_code == 200
+    assert len(counted) == 4  # not the QR code's address: the view
+
+    stolen = phones[1].post("/join", data={"code": code, "nickname": "Bo", "csrf_token": tokens[0]})
+    assert stolen.status_code == 400
+    for phone, name, token in zip(phones, NAMES, tokens):
+        joined = phone.post("/join", data={"code": code, "nickname": name, "csrf_token": token})
+        assert joined.status_code == 303 and joined.headers["Location"].endswith(f"/play/{code}")
+        assert own_parts(phone.get(f"/play/{code}").get_data(as_text=True))[0] == name
