@@ -14,8 +14,8 @@ a removal, a player the drawing did not know, the end) goes to the view.
 
 A phone's answer as classroom.js sends it is taken here too, when it is the plain case (classroom/quick_answer.py):
 an open question, in time, from a player still playing, with a good CSRF token. And a phone without JavaScript
-that reloads its play page with the Last-Modified it was given gets a 304 while the lobby, a reveal or the end
-lasts (phone.page_validator)."""
+that reloads its play page with the Last-Modified it was given gets a 304 while the lobby, its answered question,
+a reveal or the end lasts (phone.page_validator)."""
 
 from __future__ import annotations
 
@@ -96,8 +96,8 @@ class PollGate:
 
     def _page(self, code: str, environ: dict, start_response: Callable) -> Iterable[bytes]:
         """A player's play page. Reloaded by its <noscript> refresh with the Last-Modified it was given: a 304
-        while the session is at the same lobby, reveal or end and the page would be drawn in the same
-        language and text size (phone.page_validator). The lobby, when this process has drawn it: filled in
+        while the session is at the same lobby, answered question, reveal or end and the page would be drawn
+        in the same language and text size (phone.page_validator, phone.page_step). The lobby, when this process has drawn it: filled in
         for this phone (phone_pages.quick_lobby). Otherwise the view draws it."""
         cookies = parse_cookie(environ)
         if PLAYER_COOKIE not in cookies:
@@ -105,8 +105,8 @@ class PollGate:
         lang, large = request_tag(environ, cookies), cookies.get(TEXT_SIZE_COOKIE) == "large"
         if since := environ.get("HTTP_IF_MODIFIED_SINCE", "").strip():
             look = self._look(code)
-            if look is not None and look.step.startswith(phone.UNCHANGING_STEPS):
-                validator = phone.page_validator(look.session_id, look.step, lang, large)
+            if look is not None:  # at a question, only an answered page was given this step's date
+                validator = phone.page_validator(look.session_id, phone.page_step(look.step, True), lang, large)
                 if since == validator:
                     environ["fangzha.gate"] = True
                     start_response("304 Not Modified", [("Last-Modified", validator), *_PAGE_HEADERS])

@@ -214,24 +214,24 @@ def play(code: str):
             return gone_page(live)
         return redirect(url_for("classroom.join", code=live.code), 303)
     live_rules.expire_if_due(live)
-    large = bool(g.get("large_text"))
+    large, step = bool(g.get("large_text")), live_rules.phone_step(live.phase, live.question_index)
     if live.phase == Phase.LOBBY and phone_pages.plain_request():  # a hall's lobby: drawn once, filled per phone
         html = phone_pages.lobby(live, player, current_tag(), large,
-                                 lambda poll_ms: play_page(live, player, poll_ms, **phone_pages.HOLES))
+                                 lambda poll_ms: play_page(live, phone.me(live, player), poll_ms, **phone_pages.HOLES))
     else:
-        html = play_page(live, player, nickname=player.nickname, csrf=generate_csrf())
+        mine = phone.me(live, player)
+        html = play_page(live, mine, nickname=player.nickname, csrf=generate_csrf())
+        step = phone.page_step(step, mine["answered"])
     response = make_response(html)
     # revalidated on every load; a page without JavaScript reloads it with this date (phone.page_validator)
     response.headers["Cache-Control"] = "no-cache, private"
-    step = live_rules.phone_step(live.phase, live.question_index)
     response.headers["Last-Modified"] = phone.page_validator(live.id, step, current_tag(), large)
     return response
 
 
-def play_page(live: LiveSession, player, poll_ms: int | None = None, **own: str) -> str:
-    """The play page; `own` are the player's nickname and CSRF token (or phone_pages' holes for them), and
-    `poll_ms` the interval it polls at when the caller has counted the players itself."""
-    mine = phone.me(live, player)
+def play_page(live: LiveSession, mine: dict, poll_ms: int | None = None, **own: str) -> str:
+    """The play page with this player's own part (`mine`: phone.me); `own` are the nickname and CSRF token
+    (or phone_pages' holes for them), `poll_ms` the interval it polls at when the caller counted the players."""
     state = results.public_state(live, current_tag())
     if poll_ms is not None:
         state["poll_ms"] = poll_ms
