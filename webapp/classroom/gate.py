@@ -12,8 +12,8 @@ the refusal of an answer); a reveal's own parts were drawn for every player at o
 token picks this one. Anything else (no player cookie, a question past its deadline, a version moved by
 a removal, a player the drawing did not know, the end) goes to the view.
 
-A phone's answer as classroom.js sends it is taken here too, when it is the plain case (classroom/quick_answer.py):
-an open question, in time, from a player still playing, with a good CSRF token. And a phone without JavaScript
+A phone's answer as classroom.js or the form without JavaScript sends it is taken here too, when it is the plain
+case (classroom/quick_answer.py): an open question, in time, from a player still playing, with a good CSRF token. And a phone without JavaScript
 that reloads its play page with the Last-Modified it was given gets a 304 while the lobby, its answered question,
 a reveal or the end lasts (phone.page_validator)."""
 
@@ -68,9 +68,14 @@ class PollGate:
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if quick_answer.is_quick_answer(environ):
             taken = self._on_connection(lambda connection: quick_answer.take(environ, self.flask_app, connection))
-            if taken is not None:
+            if taken is None:
+                return self.app(environ, start_response)  # anything but the plain case: the view
+            if quick_answer.wants_json(environ):
                 return self._reply(environ, start_response, "200 OK", None, taken)
-            return self.app(environ, start_response)  # anything but the plain case: the view
+            environ["fangzha.gate"] = True  # a form without JavaScript: back to its play page, as the view does
+            start_response("303 See Other", [("Location", quick_answer.play_page(environ)), ("Content-Length", "0"),
+                                             ("Cache-Control", "no-store"), *SECURITY_HEADERS])
+            return [b""]
         if environ["REQUEST_METHOD"] == "GET" and not environ.get("QUERY_STRING"):
             if (page := _PAGE_PATH.fullmatch(environ.get("PATH_INFO", ""))) is not None:
                 return self._page(page.group(1), environ, start_response)
