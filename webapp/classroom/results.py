@@ -229,14 +229,16 @@ def question_body(question: Question, index: int, tag: str) -> dict:
     }
 
 
-def public_state(live: LiveSession, tag: str, now: datetime | None = None) -> dict:
+def public_state(live: LiveSession, tag: str, now: datetime | None = None, answers: bool = True) -> dict:
     """What every poller sees: never an answer key before the reveal.
 
     Built once per (session, version, language) in each worker and copied: everything in it changes
-    only with the version, except the seconds left and, during a question, the answer count."""
+    only with the version, except the seconds left and, during a question, the answer count (counted
+    unless `answers` is false: a phone's page does not show it)."""
     state = json.loads(json.dumps(_built_state(live, tag)))  # a deep copy the caller may add to
     if live.phase == Phase.QUESTION:
-        state["answers"] = queries.answer_count(live)
+        if answers:
+            state["answers"] = queries.answer_count(live)
         if live.deadline is not None:
             state["remaining"] = seconds_left(live, now)
     return state
