@@ -145,8 +145,12 @@ def ranking(live: LiveSession) -> list[Standing]:
 
 def standing_of(live: LiveSession, player: Player) -> Standing | None:
     """One player's standing (a lookup: a reveal asks it of every phone in the hall)."""
-    by_player = _standings.get((live.id, live.version), lambda: {s.player_id: s for s in ranking(live)})
-    return by_player.get(player.id)
+    return standings_by_player(live).get(player.id)
+
+
+def standings_by_player(live: LiveSession) -> dict[int, Standing]:
+    """The ranking by player id, once per session version in each worker."""
+    return _standings.get((live.id, live.version), lambda: {s.player_id: s for s in ranking(live)})
 
 
 # -- how the class answered ----------------------------------------------------------------------
