@@ -79,7 +79,7 @@ class VersionCache:
         self.size, self.values = size, {}
 
     def get(self, key: tuple, build: Callable[[], object]):
-        key = (db.engine.url, *key)
+        key = (db.engine, *key)  # by identity (kept alive with its entries): hashing its URL renders it each time
         if key not in self.values:
             if len(self.values) > self.size:
                 self.values.clear()
