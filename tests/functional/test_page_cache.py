@@ -95,3 +95,77 @@ def test_the_cache_can_be_turned_off(make_app):
     client = make_app(PAGE_CACHE=False).test_client()
     response = client.get(SCAM)
     assert response.status_code == 200 and "ETag" not in response.headers
+
+
+@pytest.fixture
+def reached():
+    """Counts the requests that reach Flask's dispatch of an app: reached(app) starts counting."""
+    from flask import request_started
+
+    counted, apps = [], []
+
+    def count(sender, **extra):
+        counted.append(1)
+
+    def start(app):
+        request_started.connect(count, app)
+        apps.append(app)
+        return counted
+
+    yield start
+    for app in apps:
+        request_started.disconnect(count, app)
+
+
+def home_token(page: str) -> str:
+    import re
+
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_the_home_page_is_kept_with_a_hole_for_each_visitors_csrf_token(make_app, reached):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    counted = reached(app)
+    visitors = [app.test_client() for _ in range(3)]
+    pages = [visitor.get("/", headers=GZIP if i == 2 else {}) for i, visitor in enumerate(visitors)]
+    assert len(counted) == 1  # drawn once; the others filled before Flask
+    texts = [page.text if i < 2 else gzip.decompress(page.data).decode() for i, page in enumerate(pages)]
+    tokens = [home_token(text) for text in texts]
+    assert len(set(tokens)) == 3 and len({text.replace(token, "") for text, token in zip(texts, tokens)}) == 1
+    for page in pages:
+        assert page.headers["Set-Cookie"].startswith("session=")  # each its own new secret
+        assert "ETag" not in page.headers and page.headers["Cache-Control"] == "no-cache, private"
+        assert "Cookie" in page.headers["Vary"] and "X-Fangzha-Page-Cache" not in page.headers
+    assert pages[2].headers["Content-Encoding"] == "gzip" and int(pages[2].headers["Content-Length"]) == len(pages[2].data)
+
+    again = visitors[0].get("/")  # a visitor with a session: a token of the same secret, no new cookie
+    assert len(counted) == 1 and "Set-Cookie" not in again.headers
+    # every token works for its own visitor's session only
+    stolen = visitors[1].post("/chat", data={"message": "有人要租我的银行卡", "csrf_token": tokens[0]})
+    assert stolen.status_code == 400
+    for visitor, token in zip(visitors, [home_token(again.text), *tokens[1:]]):
+        answered = visitor.post("/chat", data={"message": "有人要租我的银行卡", "csrf_token": token})
+        assert answered.status_code == 200 and "rent-sell-cards" in answered.text
+
+
+def test_a_visitor_whose_session_holds_only_a_csrf_secret_gets_the_shared_pages(make_app, reached):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    anonymous = app.test_client().get(SCAM)
+    visitor = app.test_client()
+    assert visitor.get("/").headers["Set-Cookie"].startswith("session=")  # the home page gave it a session
+    counted = reached(app)
+    shared = visitor.get(SCAM)
+    assert counted == [] and shared.headers["ETag"] == anonymous.headers["ETag"] and shared.data == anonymous.data
+    assert visitor.get(SCAM, headers={"If-None-Match": shared.headers["ETag"]}).status_code == 304 and counted == []
+
+    visitor.set_cookie("session", "not-a-signed-cookie")  # the app reads a bad cookie its own way
+    assert visitor.get(SCAM).status_code == 200 and len(counted) == 1
+
+
+def test_the_cache_mark_never_reaches_a_browser(client, app):
+    with app.app_context():
+        factories.organizer()
+    assert client.post("/auth/login", data={"username": "teacher", "password": "pw"}).status_code == 303
+    for path in (SCAM, "/"):
+        response = client.get(path)
+        assert response.status_code == 200 and "X-Fangzha-Page-Cache" not in response.headers
