@@ -270,8 +270,9 @@ def test_the_build_vectoriser_gives_scikit_learns_tf_idf_block_by_block(catalog)
         assert abs(space.row(tokens(texts[index])) - space.matrix[index]).max() < 1e-12
 
 
-def test_stage_one_asks_two_views_and_balances_each_language():
-    """P(scam) averages the log odds of the matcher's features and of plain character grams; the sample
+def test_stage_one_asks_three_views_and_balances_each_language():
+    """P(scam) weighs the log odds of the matcher's features, of plain character grams and stage 2's lead of
+    the likeliest type over "not a scam" (negative where the text looks benign); the sample
     weights give scam and not-scam equal weight within Chinese and within English."""
     import numpy as np
 
@@ -293,7 +294,10 @@ def test_stage_one_asks_two_views_and_balances_each_language():
     features = float(vector.data @ ranker._scam_coef[vector.indices]) + ranker._scam_bias
     raw = ranker.raw.row(raw_grams(text))
     grams = float(raw.data @ ranker._raw_coef[raw.indices]) + ranker._raw_bias
-    assert np.isclose(both, 1 / (1 + np.exp(-(features + grams) / 2)))
+    lead = max(ranker._type_w @ vector.toarray()[0] + ranker._type_bias) - (vector.toarray()[0] @ ranker._none_w + ranker._none_bias)
+    first, second, third = Ranker.VIEWS
+    assert np.isclose(both, 1 / (1 + np.exp(-(first * features + second * grams + third * lead))))
+    assert ranker.looks_benign(vector) == (lead < 0)
     assert both > ranker.scam_probability(ranker.vector(normalise("你好")), normalise("你好"))
 
 

@@ -29,7 +29,7 @@ from .training import Example, examples, roles
 from .urgency import assess
 
 __all__ = ["Analysis", "Example", "Match", "Matcher", "TypeDoc", "normalise", "redact"]
-MODEL_VERSION = "ranker-7"  # bump when features or the model change: cached models are then rebuilt
+MODEL_VERSION = "ranker-8"  # bump when features or the model change: cached models are then rebuilt
 
 _SCAM_WORDS = re.compile(r"骗|诈|scam|fraud|cheat|conned|swindl")
 # The person says they were scammed: clearly a scam, whatever the type (then a hedged top 3).
@@ -71,7 +71,7 @@ class Analysis:
 
 
 class Matcher:
-    SCAM = 0.70  # stage 1: P(scam) needed to answer with scam types (chosen on held-out folds and the dev set),
+    SCAM = 0.75  # stage 1: P(scam) needed to answer with scam types (chosen on held-out folds and the dev set),
     VETO = 0.9  # and below this, stage 2 must not find the text more like a look-alike than any type
     SURE = 0.3  # stage 2: the best type is sure with this P(type | scam),
     LEAD = 2.0  # or this many times the second's; else a hedged top 3
