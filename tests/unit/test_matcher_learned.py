@@ -297,7 +297,7 @@ def test_stage_one_asks_three_views_and_balances_each_language():
     lead = max(ranker._type_w @ vector.toarray()[0] + ranker._type_bias) - (vector.toarray()[0] @ ranker._none_w + ranker._none_bias)
     first, second, third = Ranker.VIEWS
     assert np.isclose(both, 1 / (1 + np.exp(-(first * features + second * grams + third * lead))))
-    assert ranker.looks_benign(vector) == (lead < 0)
+    assert ranker.looks_benign(vector) == (lead < Ranker.BENIGN_LEAD)
     assert both > ranker.scam_probability(ranker.vector(normalise("你好")), normalise("你好"))
 
 
@@ -333,6 +333,18 @@ def test_stage_two_also_learns_not_a_scam_and_says_when_a_text_looks_benign():
     assert set(ranker.types) == {"a", "b"}  # "not a scam" is no type
     assert ranker.looks_benign(ranker.vector(normalise("在银行柜台存定期")))
     assert not ranker.looks_benign(ranker.vector(normalise("要交解冻费才能提现")))
+
+
+def test_a_text_without_chinese_is_answered_from_its_own_threshold(matcher):
+    import copy
+
+    english, chinese = "they want me to pay an unfreezing fee before I can withdraw", "平台说要先交解冻费才能提现"
+    assert matcher.analyse(english).matches and matcher.analyse(chinese).matches
+    strict = copy.copy(matcher)
+    strict.SCAM_LATIN = 1.01  # no English text reaches it; Chinese ones still answer from SCAM
+    assert not strict.analyse(english).matches
+    assert strict.analyse(chinese).matches
+    assert strict.analyse("I was scammed, they took my money after I paid the fee").matches  # says so: answered
 
 
 def test_the_veto_keeps_a_look_alike_from_being_answered_but_not_a_person_who_says_they_were_scammed(matcher):
