@@ -59,3 +59,28 @@ def test_countdown_without_javascript_shows_the_deadline(context_factory, open_q
         page.wait_for_timeout(2200)
         assert int(number.inner_text()) < first
         screenshot(page, "countdown-js")
+
+
+def test_a_reload_of_an_answered_question_counts_from_the_servers_seconds(context_factory, open_question):
+    """A reload of an answered question's page is a 304 (the browser shows its copy): the copy's seconds left
+    are as old as it is, so classroom.js asks the server right away and counts from its seconds."""
+    app, base, code, service = open_question
+    other = context_factory(java_script_enabled=False).new_page()  # one who has not answered: no reveal yet
+    other.goto(f"{base}/join?code={code}")
+    other.get_by_label("您的昵称").fill("李爷爷")
+    other.get_by_role("button", name="加入").click()
+    page = context_factory().new_page()
+    join(page, base, code)
+    with app.app_context():
+        deadline = service.advance(sessions.get_session(code)).deadline
+    page.locator(".answer-button").first.wait_for()
+    page.locator(".answer-button").first.click()
+    page.locator("[data-answer-sent]").wait_for()
+    page.reload()  # drawn afresh: the answered page, with its own date
+    page.locator(".countdown-number").wait_for()
+    page.wait_for_timeout(4000)
+    page.reload()  # answered 304 before Flask (tests/functional/test_classroom_nojs_refresh.py): the browser's copy
+    page.wait_for_timeout(800)
+    left = (deadline - datetime.now(timezone.utc)).total_seconds()
+    assert int(page.locator(".countdown-number").inner_text()) <= left + 1.5
+    assert "答案已提交" in page.locator("main").inner_text()

@@ -1,6 +1,7 @@
 """A phone without JavaScript reloads its play page every few seconds to see the next step. The page carries
 a Last-Modified standing for the session, the step, the language and the text size (phone.page_validator),
-and the gate answers a reload that sends it back with 304 while the lobby, a reveal or the end lasts."""
+and the gate answers a reload that sends it back with 304 while the lobby, the player's answered question, a
+reveal or the end lasts."""
 
 from __future__ import annotations
 
@@ -75,3 +76,41 @@ def test_the_date_stands_for_the_session_the_step_the_language_and_the_text_size
     assert first != phone.page_validator(2, "L", "en", False)  # a code used again belongs to a new session
     assert first != phone.page_validator(1, "R0", "en", False) != phone.page_validator(1, "L", "en", True)
     assert first != phone.page_validator(1, "L", "zh-Hans", False)
+    assert phone.page_step("Q3", True) == "Q3a" and phone.page_step("Q3", False) == "Q3"
+    assert phone.page_step("R3", True) == "R3" and phone.page_validator(1, "Q3a", "en", False) != phone.page_validator(1, "Q3", "en", False)
+
+
+def test_an_answered_question_is_a_304_until_the_reveal_and_an_unanswered_one_is_drawn_afresh(db_app):
+    app, host_client = db_app, db_app.test_client()
+    code, host, (ann, bo, cy) = factories.hall(app, "Ann", "Bo", "Cy", time_limit=60)
+    assert host_client.post(f"{API}/{code}/advance", headers=host).status_code == 200
+    reached = []
+
+    def count(sender, **extra):
+        reached.append(request.path)
+
+    request_started.connect(count, app)
+    try:
+        unanswered = bo.get(f"/play/{code}", headers=EN)
+        assert 'class="answer-form"' in unanswered.get_data(as_text=True)
+        own = unanswered.headers["Last-Modified"]
+        sent = ann.post(f"/play/{code}/answer", data={"question": "0", "choice": "0"}, headers=EN)  # the no-JS form
+        assert sent.status_code == 303
+        waiting = ann.get(f"/play/{code}", headers=EN)
+        text = waiting.get_data(as_text=True)
+        assert 'class="answer-form"' not in text and '<meta http-equiv="refresh"' in text  # it reloads itself
+        answered = waiting.headers["Last-Modified"]
+        assert answered != own
+        reached.clear()
+
+        again = ann.get(f"/play/{code}", headers={**EN, "If-Modified-Since": answered})
+        assert again.status_code == 304 and reached == [] and again.headers["Last-Modified"] == answered
+        # the one who has not answered gets the question drawn afresh, with the seconds left
+        assert bo.get(f"/play/{code}", headers={**EN, "If-Modified-Since": own}).status_code == 200 and len(reached) == 1
+
+        for phone in (bo, cy):  # the others answer: the reveal, and Ann's date no longer matches
+            phone.post(f"/play/{code}/answer", data={"question": "0", "choice": "0"})
+        reveal = ann.get(f"/play/{code}", headers={**EN, "If-Modified-Since": answered})
+        assert reveal.status_code == 200 and 'data-phase="reveal"' in reveal.get_data(as_text=True)
+    finally:
+        request_started.disconnect(count, app)

@@ -131,13 +131,18 @@ def test_the_csrf_token_is_checked_before_anything_is_stored(make_app, database_
     assert sent.get_json() == {"accepted": True} and len(counted) == 3 and stored(app, "Ann").choice == [0]
 
 
-def test_other_bodies_and_the_plain_form_still_reach_the_view(db_app, reached):
+def test_other_bodies_reach_the_view_and_the_form_without_javascript_is_taken_too(db_app, reached):
     app, host_client = db_app, db_app.test_client()
-    code, host, (ann, bo) = factories.hall(app, "Ann", "Bo", time_limit=60)
+    code, host, (ann, bo, _cy) = factories.hall(app, "Ann", "Bo", "Cy", time_limit=60)
     assert host_client.post(f"{API}/{code}/advance", headers=host).status_code == 200
     counted = reached(app)
     multipart = ann.post(f"/play/{code}/answer", data={"question": "0", "choice": "0"}, headers=JSON,
                          content_type="multipart/form-data")  # classroom.js on a browser without URLSearchParams
     assert multipart.get_json() == {"accepted": True} and counted == [1] and stored(app, "Ann").choice == [0]
-    plain = bo.post(f"/play/{code}/answer", data={"question": "0", "choice": "1"})  # no JavaScript
-    assert plain.status_code == 303 and len(counted) == 2 and stored(app, "Bo").choice == [1]
+    plain = bo.post(f"/play/{code}/answer", data={"question": "0", "choice": "1"})  # no JavaScript: the same road
+    assert plain.status_code == 303 and plain.headers["Location"] == f"/play/{code}" and len(counted) == 1
+    assert stored(app, "Bo").choice == [1] and "Content-Security-Policy" in plain.headers
+    again = bo.post(f"/play/{code}/answer", data={"question": "0", "choice": "0"})  # sent twice: the first stands
+    assert again.status_code == 303 and len(counted) == 1 and stored(app, "Bo").choice == [1]
+    wrong_question = bo.post(f"/play/{code}/answer", data={"question": "1", "choice": "0"})  # the view says why
+    assert wrong_question.status_code == 303 and len(counted) == 2

@@ -12,13 +12,14 @@ the refusal of an answer); a reveal's own parts were drawn for every player at o
 token picks this one. Anything else (no player cookie, a question past its deadline, a version moved by
 a removal, a player the drawing did not know, the end) goes to the view.
 
-A phone's answer as classroom.js sends it is taken here too, when it is the plain case (classroom/quick_answer.py):
-an open question, in time, from a player still playing, with a good CSRF token. And a phone without JavaScript
-that reloads its play page with the Last-Modified it was given gets a 304 while the lobby, a reveal or the end
-lasts (phone.page_validator)."""
+A phone's answer as classroom.js or the form without JavaScript sends it is taken here too, when it is the plain
+case (classroom/quick_answer.py): an open question, in time, from a player still playing, with a good CSRF token. And a phone without JavaScript
+that reloads its play page with the Last-Modified it was given gets a 304 while the lobby, its answered question,
+a reveal or the end lasts (phone.page_validator)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import threading
@@ -34,7 +35,7 @@ from .. import i18n
 from ..extensions import db
 from ..security import SECURITY_HEADERS
 from . import live as live_rules
-from . import phone, quick_answer
+from . import phone, phone_pages, quick_answer
 from .codes import hash_token
 from ..views_common import TEXT_SIZE_COOKIE
 from .players import PLAYER_COOKIE
@@ -44,6 +45,7 @@ _PAGE_PATH = re.compile(r"/play/(\d{6})")
 # the ETag the page wrote, or as Flask-Compress rewrote it for a gzipped body (browsers send back what they got)
 _POLL_TAG = re.compile(r'(?:W/)?"(([LF]|[QR]\d+)-([A-Za-z-]+)-(?::gzip)?)"')
 
+_PAGE_HEADERS = (("Cache-Control", "no-cache, private"), *SECURITY_HEADERS)
 IDLE_CONNECTIONS = 8  # kept open between polls: a worker's threads (gunicorn.conf.py) and then some
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 T = TypeVar("T")
@@ -58,6 +60,7 @@ def request_tag(environ: dict, cookies) -> str:
 class PollGate:
     def __init__(self, app: WSGIApp, flask_app):
         self.app, self.flask_app = app, flask_app
+        self.session_cookie = flask_app.config["SESSION_COOKIE_NAME"]
         self.engine = None  # the app's, taken at the first poll (in the worker process, after any fork)
         self.database = ""
         self.lock, self.idle = threading.Lock(), []  # open connections between polls
@@ -65,12 +68,20 @@ class PollGate:
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if quick_answer.is_quick_answer(environ):
             taken = self._on_connection(lambda connection: quick_answer.take(environ, self.flask_app, connection))
-            if taken is not None:
+            if taken is None:
+                return self.app(environ, start_response)  # anything but the plain case: the view
+            if quick_answer.wants_json(environ):
                 return self._reply(environ, start_response, "200 OK", None, taken)
-            return self.app(environ, start_response)  # anything but the plain case: the view
-        if environ["REQUEST_METHOD"] == "GET" and not environ.get("QUERY_STRING") and environ.get("HTTP_IF_MODIFIED_SINCE"):
+            environ["fangzha.gate"] = True  # a form without JavaScript: back to its play page, as the view does
+            start_response("303 See Other", [("Location", quick_answer.play_page(environ)), ("Content-Length", "0"),
+                                             ("Cache-Control", "no-store"), *SECURITY_HEADERS])
+            return [b""]
+        if environ["REQUEST_METHOD"] == "GET" and not environ.get("QUERY_STRING"):
             if (page := _PAGE_PATH.fullmatch(environ.get("PATH_INFO", ""))) is not None:
                 return self._page(page.group(1), environ, start_response)
+        if environ["REQUEST_METHOD"] == "GET" and environ.get("PATH_INFO") == "/join":
+            if (join := phone_pages.JOIN_QUERY.fullmatch(environ.get("QUERY_STRING", ""))) is not None:
+                return self._join_form(join.group(1), environ, start_response)
         if environ["REQUEST_METHOD"] == "GET" and not environ.get("QUERY_STRING"):
             path = _POLL_PATH.fullmatch(environ.get("PATH_INFO", ""))
             tag = path and _POLL_TAG.fullmatch(environ.get("HTTP_IF_NONE_MATCH", "").strip())
@@ -80,7 +91,7 @@ class PollGate:
                 look = self._look(code)
                 if look is not None and look.step == tag.group(2):  # the same ETag back, as the browser sent it
                     return self._reply(environ, start_response, "304 Not Modified", f'"{tag.group(1)}"', b"")
-                shared = look and phone.shared_bodies.get(self.database, look.session_id, look.step, lang)
+                shared = look and phone.shared_bodies.get((self.database, look.session_id, look.step, lang))
                 if shared and (own := self._own(shared, look, cookies[PLAYER_COOKIE])) is not False:
                     # a new question or reveal already drawn in this process: its shared body (and at a reveal
                     # this player's own part, drawn with everyone's)
@@ -89,20 +100,51 @@ class PollGate:
         return self.app(environ, start_response)
 
     def _page(self, code: str, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        """A play page reloaded by its <noscript> refresh, with the Last-Modified it was given: a 304 while
-        the session is at the same lobby, reveal or end and the page would be drawn in the same language and
-        text size (phone.page_validator); otherwise the view draws it."""
+        """A player's play page. Reloaded by its <noscript> refresh with the Last-Modified it was given: a 304
+        while the session is at the same lobby, answered question, reveal or end and the page would be drawn
+        in the same language and text size (phone.page_validator, phone.page_step). The lobby, when this process has drawn it: filled in
+        for this phone (phone_pages.quick_lobby). Otherwise the view draws it."""
         cookies = parse_cookie(environ)
-        look = self._look(code) if PLAYER_COOKIE in cookies else None
-        if look is not None and look.step.startswith(phone.UNCHANGING_STEPS):
-            large = cookies.get(TEXT_SIZE_COOKIE) == "large"
-            validator = phone.page_validator(look.session_id, look.step, request_tag(environ, cookies), large)
-            if environ["HTTP_IF_MODIFIED_SINCE"].strip() == validator:
-                environ["fangzha.gate"] = True
-                start_response("304 Not Modified", [("Last-Modified", validator), ("Cache-Control", "no-cache, private"),
-                                                    *SECURITY_HEADERS])
-                return [b""]
+        if PLAYER_COOKIE not in cookies:
+            return self.app(environ, start_response)
+        lang, large = request_tag(environ, cookies), cookies.get(TEXT_SIZE_COOKIE) == "large"
+        if since := environ.get("HTTP_IF_MODIFIED_SINCE", "").strip():
+            look = self._look(code)
+            if look is not None:  # at a question, only an answered page was given this step's date
+                validator = phone.page_validator(look.session_id, phone.page_step(look.step, True), lang, large)
+                if since == validator:
+                    environ["fangzha.gate"] = True
+                    start_response("304 Not Modified", [("Last-Modified", validator), *_PAGE_HEADERS])
+                    return [b""]
+        if self.session_cookie in cookies:
+            lobby = self._on_connection(lambda connection: phone_pages.quick_lobby(
+                self.flask_app, environ, connection, self.database, code, cookies[PLAYER_COOKIE], lang, large))
+            if lobby is not None:
+                html, validator = lobby
+                return self._html(environ, start_response, html, [("Last-Modified", validator)])
         return self.app(environ, start_response)
+
+    def _join_form(self, code: str, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        """The join form the QR code opens, filled for this phone when this process has drawn it."""
+        cookies = parse_cookie(environ)
+        lang, large = request_tag(environ, cookies), cookies.get(TEXT_SIZE_COOKIE) == "large"
+        form = phone_pages.quick_join_form(self.flask_app, environ, code, lang, large)
+        if form is None:
+            return self.app(environ, start_response)
+        html, set_cookies = form
+        return self._html(environ, start_response, html, [("Set-Cookie", cookie) for cookie in set_cookies])
+
+    @staticmethod
+    def _html(environ: dict, start_response: Callable, html: str, headers: list[tuple[str, str]]) -> Iterable[bytes]:
+        """A page as the view would send it: its headers, gzipped when the browser takes it."""
+        environ["fangzha.gate"] = True
+        body, headers = html.encode(), [("Content-Type", "text/html; charset=utf-8"), *headers]
+        if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""):
+            body = gzip.compress(body, compresslevel=6, mtime=0)
+            headers.append(("Content-Encoding", "gzip"))
+        start_response("200 OK", [*headers, ("Content-Length", str(len(body))), *_PAGE_HEADERS,
+                                  ("Vary", "Cookie, Accept-Language, Accept-Encoding")])
+        return [body]
 
     @staticmethod
     def _own(shared: phone.Shared, look: live_rules.Look, token: str) -> dict | None | bool:

@@ -56,10 +56,17 @@ def matches(etag: str) -> bool:
 # the page carries a Last-Modified that stands for everything the page is drawn from while it refreshes:
 # the session, the step, the language, the text size. It is no real time: a date before 2017 picked by a
 # hash of those, so it never lies in the future, and the gate compares it as a string (classroom/gate.py).
-# Only the lobby, a reveal and the end are answered 304: a question's page (answered, waiting) shows the
-# seconds left, and the player's own part of a reveal or of the end is fixed once it is drawn.
+# The lobby, a reveal and the end are answered 304, and a question's page once this player has answered it
+# ("Answer sent", with the clock time answers close: its step is "Q3a", and only a player who answered was
+# given that date; an answer is never taken back). The player's own part of a reveal or of the end is fixed
+# once it is drawn. The page of a question not yet answered is always drawn afresh.
 _EPOCH_2000 = 946684800
 UNCHANGING_STEPS = ("L", "R", "F")
+
+
+def page_step(step: str, answered: bool) -> str:
+    """The step a play page's date stands for: the phone step, and at a question whether it is answered."""
+    return f"{step}a" if answered and not step.startswith(UNCHANGING_STEPS) else step
 
 
 def page_validator(session_id: int, step: str, lang: str, large_text: bool) -> str:
@@ -143,11 +150,13 @@ class SharedBodies:
     def __init__(self, size: int = 64):
         self.size, self.bodies, self.locks = size, {}, {}
 
-    def get(self, database: str, session_id: int, step: str, lang: str) -> Shared | None:
-        return self.bodies.get((database, session_id, step, lang))
+    def get(self, key: tuple):
+        """What was last drawn for `key` (a poll body's: database, session id, step, language), if anything."""
+        return self.bodies.get(key)
 
     def drawn(self, key: tuple, version: int, draw: Callable[[], Shared]) -> Shared:
-        """The shared body of `key` (database, session id, step, language) at this version."""
+        """What is drawn for `key` at this version (anything with a `version`: a poll's Shared body, a
+        lobby's page in phone_pages), drawn now unless the last drawing was of this version."""
         with self.locks.setdefault(key, threading.Lock()):
             shared = self.bodies.get(key)
             if shared is None or shared.version != version:

@@ -2,14 +2,14 @@
 
 At an assembly every phone answers within seconds of a question opening, and through the whole Flask stack
 an answer cost about 8 ms of CPU, most of it the ORM and the request hooks. The commonest answer is simple:
-classroom.js sends the open question's form (a plain form body, Accept: application/json), in time, from a
-player the host has not removed. That one is taken here: flask-wtf's own CSRF check in a request context that
+classroom.js sends the open question's form (a plain form body, Accept: application/json; a phone without
+JavaScript sends the same form itself), in time, from a player the host has not removed. That one is taken here: flask-wtf's own CSRF check in a request context that
 is pushed but not dispatched, then Core statements on the gate's autocommit connection: one query for the
 session, the player and the database's clock, one INSERT, the "has everyone answered?" probe (and the
 reveal when they have); a repeat that the unique constraint refused is accepted, as the view does. Everything
 else goes to the view, with the request body put back as it came: a late answer, a bad choice or token, no
 player, a self-paced session. The view's rules are the rules; this is only a cheaper road to the same
-result for the one case.
+result for the one case: {"accepted": true} for the script, 303 to the play page for the form, as the view.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from flask import request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from .. import clock
 from ..api_common import check_csrf
@@ -42,11 +44,22 @@ ACCEPTED = json.dumps({"accepted": True}).encode()  # the view's reply to a new 
 
 
 def is_quick_answer(environ: dict) -> bool:
-    """An answer as classroom.js sends it: the only kind taken here."""
-    return (environ["REQUEST_METHOD"] == "POST" and environ.get("HTTP_ACCEPT") == "application/json"
+    """An answer as classroom.js sends it, or as a phone without JavaScript sends the form: a plain form
+    body to /play/<code>/answer."""
+    return (environ["REQUEST_METHOD"] == "POST"
             and environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded")
             and _ANSWER_PATH.fullmatch(environ.get("PATH_INFO", "")) is not None
             and not environ.get("QUERY_STRING"))
+
+
+def wants_json(environ: dict) -> bool:
+    """Whether the view would answer this one with JSON (classroom.js) rather than 303 to the play page."""
+    return parse_accept_header(environ.get("HTTP_ACCEPT"), MIMEAccept).best == "application/json"
+
+
+def play_page(environ: dict) -> str:
+    """Where the view sends a phone without JavaScript once its answer is stored: its play page."""
+    return environ.get("SCRIPT_NAME", "") + environ["PATH_INFO"].removesuffix("/answer")
 
 
 @cache

@@ -35,8 +35,12 @@ def refused(code: str, status: int = 400) -> DomainError:
 
 
 def bump(live: LiveSession) -> None:
-    """Count a change (inside the caller's transaction)."""
-    db.session.execute(update(LiveSession).where(LiveSession.id == live.id).values(version=LiveSession.version + 1))
+    """Count a change (inside the caller's transaction, which commits next: that expires `live`).
+
+    A Core UPDATE: the ORM's would also look for `live` in the session to change its version there, a
+    third of a join's cost when a hall joins at once."""
+    table = LiveSession.__table__
+    db.session.execute(update(table).where(table.c.id == live.id).values(version=table.c.version + 1))
 
 
 # -- creating and finding sessions ---------------------------------------------------------------

@@ -6,8 +6,9 @@ with `players.self_paced_play_page`; the answer POST is the same for both kinds 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, g, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 
 from ..auth import current_organizer_id, login_required
 from ..catalog import get_catalog
@@ -18,7 +19,7 @@ from ..models import LiveSession, Phase
 from ..views_common import form_page, quiz_form
 from . import live as live_rules
 from . import certificates as awards
-from . import modes, phone, players, present, qr, queries, results, sessions
+from . import modes, phone, phone_pages, players, present, qr, queries, results, sessions
 from .forms import AdvanceForm, AnswerForm, JoinForm, NewSessionForm, RemovePlayerForm
 from .players import bad_code_page, gone_page, join_limit, session_and_player, set_player_cookie
 
@@ -187,6 +188,15 @@ def join():
             return response
     elif form.errors:
         status = 400
+    elif request.method == "GET" and (code := phone_pages.JOIN_QUERY.fullmatch(request.query_string.decode())) \
+            and phone_pages.plain_request():  # the address of the QR code: drawn once, filled per phone
+        def draw(hole: str) -> str:
+            if "csrf_token" in form:  # (none when CSRF is off)
+                form.csrf_token.current_token = hole
+            return render_template("classroom/join.html", form=form, error=None)
+        response = make_response(phone_pages.join_form(current_app, code.group(1), current_tag(), bool(g.get("large_text")), draw))
+        response.headers["Cache-Control"] = "no-cache, private"  # its CSRF token is this browser's
+        return response
     return render_template("classroom/join.html", form=form, error=error), status
 
 
@@ -204,23 +214,33 @@ def play(code: str):
             return gone_page(live)
         return redirect(url_for("classroom.join", code=live.code), 303)
     live_rules.expire_if_due(live)
-    response = make_response(render_template("classroom/play.html", **play_context(live, player)))
+    large, step = bool(g.get("large_text")), live_rules.phone_step(live.phase, live.question_index)
+    if live.phase == Phase.LOBBY and phone_pages.plain_request():  # a hall's lobby: drawn once, filled per phone
+        html = phone_pages.lobby(live, player, current_tag(), large,
+                                 lambda poll_ms: play_page(live, phone.me(live, player), poll_ms, **phone_pages.HOLES))
+    else:
+        mine = phone.me(live, player)
+        html = play_page(live, mine, nickname=player.nickname, csrf=generate_csrf())
+        step = phone.page_step(step, mine["answered"])
+    response = make_response(html)
     # revalidated on every load; a page without JavaScript reloads it with this date (phone.page_validator)
     response.headers["Cache-Control"] = "no-cache, private"
-    step = live_rules.phone_step(live.phase, live.question_index)
-    response.headers["Last-Modified"] = phone.page_validator(live.id, step, current_tag(), bool(g.get("large_text")))
+    response.headers["Last-Modified"] = phone.page_validator(live.id, step, current_tag(), large)
     return response
 
 
-def play_context(live: LiveSession, player) -> dict:
-    mine = phone.me(live, player)
-    return {
-        "live": live, "player": player, "question": sessions.current_question(live), "quiz": sessions.quiz_of(live),
-        "me": mine, "answer": mine["answered"], "public": False,
-        "podium": results.podium(live) if live.phase == Phase.FINISHED else [],
-        "state": results.public_state(live, current_tag()), "form": AnswerForm(question=live.question_index),
-        "state_url": url_for("classroom.phone_state", code=live.code), "poll_etag": phone.etag_of(live),
-    }
+def play_page(live: LiveSession, mine: dict, poll_ms: int | None = None, **own: str) -> str:
+    """The play page with this player's own part (`mine`: phone.me); `own` are the nickname and CSRF token
+    (or phone_pages' holes for them), `poll_ms` the interval it polls at when the caller counted the players."""
+    state = results.public_state(live, current_tag())
+    if poll_ms is not None:
+        state["poll_ms"] = poll_ms
+    return render_template(
+        "classroom/play.html", live=live, question=sessions.current_question(live), me=mine, answer=mine["answered"], public=False,
+        podium=results.podium(live) if live.phase == Phase.FINISHED else [], state=state,
+        form=AnswerForm(question=live.question_index), state_url=url_for("classroom.phone_state", code=live.code),
+        poll_etag=phone.etag_of(live), **own,
+    )
 
 
 @bp.get("/play/<code>/state")

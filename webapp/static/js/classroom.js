@@ -60,7 +60,15 @@
   function applyPhone(body) {
     if (body.reload || !phaseBody || typeof body.html !== "string") { reload(); return; }
     var bodyIndex = body.index === null || body.index === undefined ? "" : String(body.index);
-    if (body.phase === phase && bodyIndex === index) { fillMine(body.me); return; }
+    if (body.phase === phase && bodyIndex === index) {
+      fillMine(body.me);
+      var ticking = phaseBody.querySelector("[data-remaining]");
+      if (ticking && typeof body.remaining === "number") {  // the server's seconds left: count from them again
+        ticking.setAttribute("data-remaining", String(body.remaining));
+        startCountdown();
+      }
+      return;
+    }
     phase = body.phase;
     index = bodyIndex;
     root.setAttribute("data-phase", phase);
@@ -336,5 +344,12 @@
 
   startCountdown();
   bindAnswerForm();
-  schedule(POLL_MS);
+  if (swaps && phase === "question" && root.querySelector("[data-remaining]")) {
+    // an answered question's page may be the browser's copy (a reload answered 304): its seconds left are as
+    // old as the copy, so the first poll asks for the state itself, without the ETag, and counts from it
+    etag = null;
+    schedule(0);
+  } else {
+    schedule(POLL_MS);
+  }
 })();
