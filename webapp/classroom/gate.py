@@ -108,6 +108,7 @@ class PollGate:
         if PLAYER_COOKIE not in cookies:
             return self.app(environ, start_response)
         lang, large = request_tag(environ, cookies), cookies.get(TEXT_SIZE_COOKIE) == "large"
+        look = None
         if since := environ.get("HTTP_IF_MODIFIED_SINCE", "").strip():
             look = self._look(code)
             if look is not None:  # at a question, only an answered page was given this step's date
@@ -116,7 +117,7 @@ class PollGate:
                     environ["fangzha.gate"] = True
                     start_response("304 Not Modified", [("Last-Modified", validator), *_PAGE_HEADERS])
                     return [b""]
-        if self.session_cookie in cookies:
+        if self.session_cookie in cookies and (look is None or look.step == "L"):
             lobby = self._on_connection(lambda connection: phone_pages.quick_lobby(
                 self.flask_app, environ, connection, self.database, code, cookies[PLAYER_COOKIE], lang, large))
             if lobby is not None:

@@ -90,33 +90,51 @@ def me(live: LiveSession, player: Player) -> dict:
 
 def everyones(live: LiveSession) -> dict[str, dict]:
     """Every active player's `me` at a reveal, by token hash, from three queries (and the cached
-    standings) instead of three per phone: the gate answers each phone's poll from it."""
-    index = live.question_index
+    standings) instead of three per phone: the gate answers each phone's poll from it. The lines'
+    words are looked up once for the hall, not three times a player (half of the drawing at 1,000)."""
+    index, words = live.question_index, Words.now()
     answers = {answer.player_id: answer for answer in queries.answers_of(live, index)}
     late = queries.late_players(live, index)
+    standings = results.standings_by_player(live)
     return {
-        player.token_hash: mine(live, results.standing_of(live, player), answers.get(player.id),
-                                player.id in late and player.id not in answers)
+        player.token_hash: mine(live, standings.get(player.id), answers.get(player.id),
+                                player.id in late and player.id not in answers, words)
         for player in queries.players_of(live)
     }
 
 
-def mine(live: LiveSession, standing: Standing | None, answer, late: bool) -> dict:
+class Words(NamedTuple):
+    """The player's own lines in this request's language, to fill with their numbers."""
+    strip: str
+    rank: str
+    final: str
+    gained: str
+
+    @classmethod
+    def now(cls) -> Words:
+        return cls(
+            _("%(points)s points"), _("You are number %(rank)s with %(points)s points."),
+            _("You finished number %(rank)s with %(points)s points and %(right)s of %(total)s right."),
+            _("+%(points)s points"),
+        )
+
+
+def mine(live: LiveSession, standing: Standing | None, answer, late: bool, words: Words | None = None) -> dict:
+    words = words or Words.now()
     feedback = None
     if live.phase == Phase.REVEAL:
         feedback = ("right" if answer.correct else "wrong") if answer else ("late" if late else "none")
     text = {"strip": "", "gained": "", "rank": "", "final": ""}
     if standing:
-        text["strip"] = " · " + _("%(points)s points", points=standing.points)
+        text["strip"] = " · " + words.strip % {"points": standing.points}
         if live.phase == Phase.REVEAL:
-            text["rank"] = _("You are number %(rank)s with %(points)s points.", rank=standing.rank, points=standing.points)
+            text["rank"] = words.rank % {"rank": standing.rank, "points": standing.points}
         elif live.phase == Phase.FINISHED:
-            text["final"] = _(
-                "You finished number %(rank)s with %(points)s points and %(right)s of %(total)s right.",
-                rank=standing.rank, points=standing.points, right=standing.right, total=len(live.question_ids),
-            )
+            text["final"] = words.final % {
+                "rank": standing.rank, "points": standing.points, "right": standing.right, "total": len(live.question_ids),
+            }
     if answer is not None:
-        text["gained"] = _("+%(points)s points", points=answer.points)
+        text["gained"] = words.gained % {"points": answer.points}
     return {
         "answered": answer is not None, "feedback": feedback, "text": text,
         "points": standing.points if standing else None, "gained": answer.points if answer else None,

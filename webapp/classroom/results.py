@@ -79,7 +79,7 @@ class VersionCache:
         self.size, self.values = size, {}
 
     def get(self, key: tuple, build: Callable[[], object]):
-        key = (db.engine.url, *key)
+        key = (db.engine, *key)  # by identity (kept alive with its entries): hashing its URL renders it each time
         if key not in self.values:
             if len(self.values) > self.size:
                 self.values.clear()
@@ -145,8 +145,12 @@ def ranking(live: LiveSession) -> list[Standing]:
 
 def standing_of(live: LiveSession, player: Player) -> Standing | None:
     """One player's standing (a lookup: a reveal asks it of every phone in the hall)."""
-    by_player = _standings.get((live.id, live.version), lambda: {s.player_id: s for s in ranking(live)})
-    return by_player.get(player.id)
+    return standings_by_player(live).get(player.id)
+
+
+def standings_by_player(live: LiveSession) -> dict[int, Standing]:
+    """The ranking by player id, once per session version in each worker."""
+    return _standings.get((live.id, live.version), lambda: {s.player_id: s for s in ranking(live)})
 
 
 # -- how the class answered ----------------------------------------------------------------------
@@ -229,14 +233,16 @@ def question_body(question: Question, index: int, tag: str) -> dict:
     }
 
 
-def public_state(live: LiveSession, tag: str, now: datetime | None = None) -> dict:
+def public_state(live: LiveSession, tag: str, now: datetime | None = None, answers: bool = True) -> dict:
     """What every poller sees: never an answer key before the reveal.
 
     Built once per (session, version, language) in each worker and copied: everything in it changes
-    only with the version, except the seconds left and, during a question, the answer count."""
+    only with the version, except the seconds left and, during a question, the answer count (counted
+    unless `answers` is false: a phone's page does not show it)."""
     state = json.loads(json.dumps(_built_state(live, tag)))  # a deep copy the caller may add to
     if live.phase == Phase.QUESTION:
-        state["answers"] = queries.answer_count(live)
+        if answers:
+            state["answers"] = queries.answer_count(live)
         if live.deadline is not None:
             state["remaining"] = seconds_left(live, now)
     return state

@@ -232,7 +232,7 @@ def play(code: str):
 def play_page(live: LiveSession, mine: dict, poll_ms: int | None = None, **own: str) -> str:
     """The play page with this player's own part (`mine`: phone.me); `own` are the nickname and CSRF token
     (or phone_pages' holes for them), `poll_ms` the interval it polls at when the caller counted the players."""
-    state = results.public_state(live, current_tag())
+    state = results.public_state(live, current_tag(), answers=False)  # the count is the host's
     if poll_ms is not None:
         state["poll_ms"] = poll_ms
     return render_template(
