@@ -428,6 +428,6 @@ def test_held_out_content_stays_above_a_floor(catalog):
     rejection = sum(not got[e] for e in benign) / len(benign)
     english = [e for e in benign if e.lang == "en"]
     english_rejection = sum(not got[e] for e in english) / len(english)
-    # This fold measured 0.861 / 0.937 / 0.942, English rejection 0.927 (all five: bench.chat --held-out).
+    # This fold measured 0.858 / 0.939 / 0.944, English rejection 0.928 (all five: bench.chat --held-out).
     assert top1 >= 0.855 and top3 >= 0.930 and rejection >= 0.935, (top1, top3, rejection)
     assert english_rejection >= 0.915, english_rejection
