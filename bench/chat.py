@@ -234,7 +234,8 @@ def threshold_sweep(stage_one, thresholds=(0.6, 0.65, 0.7, 0.75, 0.8, 0.85)) -> 
     """The held-out figures had stage 1 answered from other thresholds (the veto kept; its two exceptions, a
     text that says it was a scam or names one, left out): what Matcher.SCAM was chosen from, the best mean
     of top-1 and rejection."""
-    print(f"\n-- held-out content by stage-1 threshold (now P(scam) >= {Matcher.SCAM}, veto below {Matcher.VETO}) --")
+    print(f"\n-- held-out content by stage-1 threshold, one for every language (now P(scam) >= {Matcher.SCAM}, "
+          f"{Matcher.SCAM_LATIN} without Chinese; veto below {Matcher.VETO}) --")
     answered = lambda p, t, benign: p >= t and (p >= Matcher.VETO or not benign)  # noqa: E731
     fraud = [(p, ranked, expect, benign) for expect, p, ranked, benign in stage_one if expect]
     benign = [(p, looks) for expect, p, _, looks in stage_one if not expect]
@@ -318,7 +319,7 @@ def main(argv=None):
           f"(target <= 2 s); baseline {baseline_seconds:.2f} s")
     ours = matcher_verdict(matcher)
     ours("warm up"), baseline("warm up")
-    print(f"thresholds: P(scam) >= {Matcher.SCAM} (below {Matcher.VETO} only if stage 2 does not find a look-alike likelier), sure type P(type|scam) >= {Matcher.SURE} or {Matcher.LEAD}x the second (else hedged top 3), "
+    print(f"thresholds: P(scam) >= {Matcher.SCAM}, {Matcher.SCAM_LATIN} without Chinese (below {Matcher.VETO} only if stage 2 does not find a look-alike likelier), sure type P(type|scam) >= {Matcher.SURE} or {Matcher.LEAD}x the second (else hedged top 3), "
           f"runner-up >= {Matcher.RUNNER_UP}")
     dev = dev_set(rows, ours, baseline, not args.no_misses)
     if args.held_out:

@@ -270,8 +270,9 @@ def test_the_build_vectoriser_gives_scikit_learns_tf_idf_block_by_block(catalog)
         assert abs(space.row(tokens(texts[index])) - space.matrix[index]).max() < 1e-12
 
 
-def test_stage_one_asks_two_views_and_balances_each_language():
-    """P(scam) averages the log odds of the matcher's features and of plain character grams; the sample
+def test_stage_one_asks_three_views_and_balances_each_language():
+    """P(scam) weighs the log odds of the matcher's features, of plain character grams and stage 2's lead of
+    the likeliest type over "not a scam" (negative where the text looks benign); the sample
     weights give scam and not-scam equal weight within Chinese and within English."""
     import numpy as np
 
@@ -293,7 +294,10 @@ def test_stage_one_asks_two_views_and_balances_each_language():
     features = float(vector.data @ ranker._scam_coef[vector.indices]) + ranker._scam_bias
     raw = ranker.raw.row(raw_grams(text))
     grams = float(raw.data @ ranker._raw_coef[raw.indices]) + ranker._raw_bias
-    assert np.isclose(both, 1 / (1 + np.exp(-(features + grams) / 2)))
+    lead = max(ranker._type_w @ vector.toarray()[0] + ranker._type_bias) - (vector.toarray()[0] @ ranker._none_w + ranker._none_bias)
+    first, second, third = Ranker.VIEWS
+    assert np.isclose(both, 1 / (1 + np.exp(-(first * features + second * grams + third * lead))))
+    assert ranker.looks_benign(vector) == (lead < Ranker.BENIGN_LEAD)
     assert both > ranker.scam_probability(ranker.vector(normalise("你好")), normalise("你好"))
 
 
@@ -329,6 +333,18 @@ def test_stage_two_also_learns_not_a_scam_and_says_when_a_text_looks_benign():
     assert set(ranker.types) == {"a", "b"}  # "not a scam" is no type
     assert ranker.looks_benign(ranker.vector(normalise("在银行柜台存定期")))
     assert not ranker.looks_benign(ranker.vector(normalise("要交解冻费才能提现")))
+
+
+def test_a_text_without_chinese_is_answered_from_its_own_threshold(matcher):
+    import copy
+
+    english, chinese = "they want me to pay an unfreezing fee before I can withdraw", "平台说要先交解冻费才能提现"
+    assert matcher.analyse(english).matches and matcher.analyse(chinese).matches
+    strict = copy.copy(matcher)
+    strict.SCAM_LATIN = 1.01  # no English text reaches it; Chinese ones still answer from SCAM
+    assert not strict.analyse(english).matches
+    assert strict.analyse(chinese).matches
+    assert strict.analyse("I was scammed, they took my money after I paid the fee").matches  # says so: answered
 
 
 def test_the_veto_keeps_a_look_alike_from_being_answered_but_not_a_person_who_says_they_were_scammed(matcher):
@@ -412,6 +428,6 @@ def test_held_out_content_stays_above_a_floor(catalog):
     rejection = sum(not got[e] for e in benign) / len(benign)
     english = [e for e in benign if e.lang == "en"]
     english_rejection = sum(not got[e] for e in english) / len(english)
-    # This fold measured 0.855 / 0.930 / 0.945, English rejection 0.916 (all five: bench.chat --held-out).
-    assert top1 >= 0.845 and top3 >= 0.925 and rejection >= 0.935, (top1, top3, rejection)
-    assert english_rejection >= 0.90, english_rejection
+    # This fold measured 0.858 / 0.939 / 0.944, English rejection 0.928 (all five: bench.chat --held-out).
+    assert top1 >= 0.855 and top3 >= 0.930 and rejection >= 0.935, (top1, top3, rejection)
+    assert english_rejection >= 0.915, english_rejection
