@@ -399,13 +399,15 @@ def test_a_refit_after_a_content_change_reuses_the_kept_tokens(catalog, tmp_path
     import numpy as np
 
     Matcher.from_catalog(catalog, cache_dir=tmp_path)
-    kept = tmp_path / "tokens.pickle"
+    kept = tmp_path / "tokens.marshal"
     assert kept.exists()
+    (tmp_path / "tokens.pickle").write_bytes(b"the earlier format")
     fewer = examples(catalog)[:3]
     refitted = Matcher.from_catalog(catalog, exclude=fewer, cache_dir=tmp_path).ranker  # another key: fitted
     fresh = Matcher.from_catalog(catalog, exclude=fewer).ranker  # no cache at all
     assert np.array_equal(refitted._type_w, fresh._type_w) and np.array_equal(refitted._raw_coef, fresh._raw_coef)
-    kept.write_bytes(b"not a pickle")  # a broken file is ignored: tokenised again
+    assert not (tmp_path / "tokens.pickle").exists()  # the earlier format's file is gone once the new one is written
+    kept.write_bytes(b"not marshal data")  # a broken file is ignored: tokenised again
     for old in tmp_path.glob("matcher-*.pickle"):
         old.unlink()
     again = Matcher.from_catalog(catalog, exclude=fewer, cache_dir=tmp_path).ranker

@@ -11,8 +11,10 @@ reply fits. Urgency (urgency.py) is read clause by clause, and counts only with 
 from __future__ import annotations
 
 import hashlib
+import marshal
 import pickle
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,14 +136,17 @@ class Matcher:
         return ranker if isinstance(ranker, Ranker) else None
 
     # The training texts' tokens, kept between builds: after an edit to content/ only new texts are cut into
-    # words again (two thirds of a build's time is tokenising). Keyed by everything that makes them.
-    _TOKENS_VERSION = f"{MODEL_VERSION} jieba {jieba.__version__} pypinyin {pypinyin.__version__}"
+    # words again (two thirds of a build's time is tokenising). Keyed by everything that makes them. Only
+    # strings in tuples in a dict: marshal writes them in a sixth of pickle's time (0.06 s against 0.33 s
+    # for 9 MB; pickle looks up every shared string in its memo), and reads them about as fast.
+    _TOKENS_VERSION = (f"{MODEL_VERSION} jieba {jieba.__version__} pypinyin {pypinyin.__version__} "
+                       f"python {sys.version_info[0]}.{sys.version_info[1]} marshal {marshal.version}")
+    _TOKENS_FILE = "tokens.marshal"
 
     def _tokens(self, cache_dir: str | Path) -> dict:
-        try:
-            with (Path(cache_dir) / "tokens.pickle").open("rb") as handle:  # this program's own instance folder
-                version, tokens = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        try:  # this program's own instance folder
+            version, tokens = marshal.loads((Path(cache_dir) / self._TOKENS_FILE).read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
             return {}
         return tokens if version == self._TOKENS_VERSION and isinstance(tokens, dict) else {}
 
@@ -149,9 +154,9 @@ class Matcher:
         folder = Path(cache_dir)
         try:
             temporary = folder / ".tokens.tmp"
-            with temporary.open("wb") as handle:
-                pickle.dump((self._TOKENS_VERSION, tokens), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            temporary.replace(folder / "tokens.pickle")
+            temporary.write_bytes(marshal.dumps((self._TOKENS_VERSION, tokens)))
+            temporary.replace(folder / self._TOKENS_FILE)
+            (folder / "tokens.pickle").unlink(missing_ok=True)  # the earlier format's
         except OSError:
             pass
 
