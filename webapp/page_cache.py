@@ -101,6 +101,15 @@ def _accepts_gzip(environ: dict) -> bool:
     return "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "").lower()
 
 
+def encoded(environ: dict, body: bytes, headers: list[tuple[str, str]]) -> bytes:
+    """A page drawn for one visitor, as their browser takes it: gzipped (level 6, as Flask-Compress) when it
+    accepts gzip, with the header that says so added to `headers`."""
+    if not _accepts_gzip(environ):
+        return body
+    headers.append(("Content-Encoding", "gzip"))
+    return gzip.compress(body, compresslevel=6, mtime=0)
+
+
 class PageCache:
     """WSGI middleware in front of the Flask app (behind the static files)."""
 
@@ -171,9 +180,7 @@ class PageCache:
                 response = self.flask_app.response_class()
                 self.flask_app.session_interface.save_session(self.flask_app, context.session, response)
                 headers += [("Set-Cookie", cookie) for cookie in response.headers.getlist("Set-Cookie")]
-        if _accepts_gzip(environ):
-            body = gzip.compress(body, compresslevel=6, mtime=0)
-            headers.append(("Content-Encoding", "gzip"))
+        body = encoded(environ, body, headers)
         headers.append(("Content-Length", str(len(body))))
         start_response(page.status, headers)
         return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]

@@ -12,14 +12,15 @@ the refusal of an answer); a reveal's own parts were drawn for every player at o
 token picks this one. Anything else (no player cookie, a question past its deadline, a version moved by
 a removal, a player the drawing did not know, the end) goes to the view.
 
-A phone's answer as classroom.js or the form without JavaScript sends it is taken here too, when it is the plain
-case (classroom/quick_answer.py): an open question, in time, from a player still playing, with a good CSRF token. And a phone without JavaScript
-that reloads its play page with the Last-Modified it was given gets a 304 while the lobby, its answered question,
-a reveal or the end lasts (phone.page_validator)."""
+A phone's answer as classroom.js or the form without JavaScript sends it is taken here too, when it is the
+plain case (classroom/quick_answer.py): an open question, in time, from a player still playing, with a good
+CSRF token. A phone without JavaScript that reloads its play page with the Last-Modified it was given gets a
+304 while the lobby, its answered question, a reveal or the end lasts (phone.page_validator). And the join form
+and the lobby page, the same for a whole hall but a few holes, are filled here once the view has drawn them
+(classroom/phone_pages.py)."""
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import threading
@@ -31,7 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header, parse_cookie
 
-from .. import i18n
+from .. import i18n, page_cache
 from ..extensions import db
 from ..security import SECURITY_HEADERS
 from . import live as live_rules
@@ -102,8 +103,8 @@ class PollGate:
     def _page(self, code: str, environ: dict, start_response: Callable) -> Iterable[bytes]:
         """A player's play page. Reloaded by its <noscript> refresh with the Last-Modified it was given: a 304
         while the session is at the same lobby, answered question, reveal or end and the page would be drawn
-        in the same language and text size (phone.page_validator, phone.page_step). The lobby, when this process has drawn it: filled in
-        for this phone (phone_pages.quick_lobby). Otherwise the view draws it."""
+        in the same language and text size (phone.page_validator, phone.page_step). The lobby, when this
+        process has drawn it: filled in for this phone (phone_pages.quick_lobby). Otherwise the view draws it."""
         cookies = parse_cookie(environ)
         if PLAYER_COOKIE not in cookies:
             return self.app(environ, start_response)
@@ -139,10 +140,8 @@ class PollGate:
     def _html(environ: dict, start_response: Callable, html: str, headers: list[tuple[str, str]]) -> Iterable[bytes]:
         """A page as the view would send it: its headers, gzipped when the browser takes it."""
         environ["fangzha.gate"] = True
-        body, headers = html.encode(), [("Content-Type", "text/html; charset=utf-8"), *headers]
-        if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""):
-            body = gzip.compress(body, compresslevel=6, mtime=0)
-            headers.append(("Content-Encoding", "gzip"))
+        headers = [("Content-Type", "text/html; charset=utf-8"), *headers]
+        body = page_cache.encoded(environ, html.encode(), headers)
         start_response("200 OK", [*headers, ("Content-Length", str(len(body))), *_PAGE_HEADERS,
                                   ("Vary", "Cookie, Accept-Language, Accept-Encoding")])
         return [body]

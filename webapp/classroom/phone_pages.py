@@ -69,7 +69,8 @@ def lobby(live: LiveSession, player: Player, lang: str, large_text: bool, draw: 
     """This player's lobby page, filled from the process's drawing; the view's road, for the plain request.
     `draw(poll_ms)` renders the page with HOLES, polling at that interval: once per interval."""
     poll_ms = codes.poll_ms(queries.player_count(live))
-    drawn = lobby_pages.drawn(key(str(db.engine.url), live.id, lang, large_text), poll_ms, lambda: Holed.of(poll_ms, draw(poll_ms)))
+    drawn = lobby_pages.drawn(key(str(db.engine.url), live.id, lang, large_text), poll_ms,
+                              lambda: Holed.of(poll_ms, draw(poll_ms)))
     return drawn.fill(player.nickname, generate_csrf())
 
 
@@ -78,7 +79,8 @@ def _lobby_query(dialect: str):
     """Core, built once: the open session with a code, the nickname of its player with a token (unless
     removed), and how many players it has (which sets the poll interval)."""
     live, mine = LiveSession.__table__, Player.__table__.alias("mine")
-    joined = (mine.c.live_session_id == live.c.id) & (mine.c.token_hash == bindparam("token_hash")) & mine.c.removed_at.is_(None)
+    joined = ((mine.c.live_session_id == live.c.id) & (mine.c.token_hash == bindparam("token_hash"))
+              & mine.c.removed_at.is_(None))
     return (
         select(live.c.id, live.c.phase, live.c.self_paced, mine.c.nickname, queries.player_count_column())
         .outerjoin(mine, joined).where(live.c.open_code == bindparam("code"))
@@ -90,7 +92,8 @@ def quick_lobby(flask_app, environ: dict, connection: Connection, database: str,
     """The lobby page of this phone filled from this process's drawing, and its Last-Modified; None when the
     view must draw it (not the lobby, no such player, not yet drawn here, not the plain request, a session
     without a CSRF secret yet: the view sets the cookie that holds it)."""
-    row = connection.execute(_lobby_query(connection.dialect.name), {"code": code, "token_hash": hash_token(token)}).first()
+    query = _lobby_query(connection.dialect.name)
+    row = connection.execute(query, {"code": code, "token_hash": hash_token(token)}).first()
     if row is None or row.phase != Phase.LOBBY or row.self_paced or row.nickname is None:
         return None
     drawn = lobby_pages.get(key(database, row.id, lang, large_text))
