@@ -4,9 +4,29 @@ import os
 import secrets
 
 import pytest
+from flask import request_started
 
 from tests.factories import app_config
 from webapp import create_app, release_database
+
+
+@pytest.fixture
+def reached():
+    """Counts the requests that reach Flask's dispatch of an app (the rest were answered before it, by the
+    gate or the page cache): reached(app) starts counting and returns the list it appends to."""
+    counted, apps = [], []
+
+    def count(sender, **extra):
+        counted.append(1)
+
+    def start(app):
+        request_started.connect(count, app)
+        apps.append(app)
+        return counted
+
+    yield start
+    for app in apps:
+        request_started.disconnect(count, app)
 
 
 @pytest.fixture

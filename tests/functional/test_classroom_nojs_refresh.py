@@ -80,37 +80,29 @@ def test_the_date_stands_for_the_session_the_step_the_language_and_the_text_size
     assert phone.page_step("R3", True) == "R3" and phone.page_validator(1, "Q3a", "en", False) != phone.page_validator(1, "Q3", "en", False)
 
 
-def test_an_answered_question_is_a_304_until_the_reveal_and_an_unanswered_one_is_drawn_afresh(db_app):
+def test_an_answered_question_is_a_304_until_the_reveal_and_an_unanswered_one_is_drawn_afresh(db_app, reached):
     app, host_client = db_app, db_app.test_client()
     code, host, (ann, bo, cy) = factories.hall(app, "Ann", "Bo", "Cy", time_limit=60)
     assert host_client.post(f"{API}/{code}/advance", headers=host).status_code == 200
-    reached = []
+    counted = reached(app)
+    unanswered = bo.get(f"/play/{code}", headers=EN)
+    assert 'class="answer-form"' in unanswered.get_data(as_text=True)
+    own = unanswered.headers["Last-Modified"]
+    sent = ann.post(f"/play/{code}/answer", data={"question": "0", "choice": "0"}, headers=EN)  # the no-JS form
+    assert sent.status_code == 303
+    waiting = ann.get(f"/play/{code}", headers=EN)
+    text = waiting.get_data(as_text=True)
+    assert 'class="answer-form"' not in text and '<meta http-equiv="refresh"' in text  # it reloads itself
+    answered = waiting.headers["Last-Modified"]
+    assert answered != own
+    counted.clear()
 
-    def count(sender, **extra):
-        reached.append(request.path)
+    again = ann.get(f"/play/{code}", headers={**EN, "If-Modified-Since": answered})
+    assert again.status_code == 304 and counted == [] and again.headers["Last-Modified"] == answered
+    # the one who has not answered gets the question drawn afresh, with the seconds left
+    assert bo.get(f"/play/{code}", headers={**EN, "If-Modified-Since": own}).status_code == 200 and len(counted) == 1
 
-    request_started.connect(count, app)
-    try:
-        unanswered = bo.get(f"/play/{code}", headers=EN)
-        assert 'class="answer-form"' in unanswered.get_data(as_text=True)
-        own = unanswered.headers["Last-Modified"]
-        sent = ann.post(f"/play/{code}/answer", data={"question": "0", "choice": "0"}, headers=EN)  # the no-JS form
-        assert sent.status_code == 303
-        waiting = ann.get(f"/play/{code}", headers=EN)
-        text = waiting.get_data(as_text=True)
-        assert 'class="answer-form"' not in text and '<meta http-equiv="refresh"' in text  # it reloads itself
-        answered = waiting.headers["Last-Modified"]
-        assert answered != own
-        reached.clear()
-
-        again = ann.get(f"/play/{code}", headers={**EN, "If-Modified-Since": answered})
-        assert again.status_code == 304 and reached == [] and again.headers["Last-Modified"] == answered
-        # the one who has not answered gets the question drawn afresh, with the seconds left
-        assert bo.get(f"/play/{code}", headers={**EN, "If-Modified-Since": own}).status_code == 200 and len(reached) == 1
-
-        for phone in (bo, cy):  # the others answer: the reveal, and Ann's date no longer matches
-            phone.post(f"/play/{code}/answer", data={"question": "0", "choice": "0"})
-        reveal = ann.get(f"/play/{code}", headers={**EN, "If-Modified-Since": answered})
-        assert reveal.status_code == 200 and 'data-phase="reveal"' in reveal.get_data(as_text=True)
-    finally:
-        request_started.disconnect(count, app)
+    for phone in (bo, cy):  # the others answer: the reveal, and Ann's date no longer matches
+        phone.post(f"/play/{code}/answer", data={"question": "0", "choice": "0"})
+    reveal = ann.get(f"/play/{code}", headers={**EN, "If-Modified-Since": answered})
+    assert reveal.status_code == 200 and 'data-phase="reveal"' in reveal.get_data(as_text=True)

@@ -8,8 +8,6 @@ import html
 import re
 import secrets
 
-import pytest
-from flask import request_started
 from sqlalchemy import select
 
 from tests import factories
@@ -19,24 +17,6 @@ from webapp.models import LiveSession, Player
 API = "/api/v1/sessions"
 JSON = {"Accept": "application/json"}
 NAMES = ("Ann", "<b>Bo</b>", "Cy & Di")
-
-
-@pytest.fixture
-def reached():
-    """Counts the requests that reach Flask's dispatch of an app: reached(app) starts counting."""
-    counted, apps = [], []
-
-    def count(sender, **extra):
-        counted.append(1)
-
-    def start(app):
-        request_started.connect(count, app)
-        apps.append(app)
-        return counted
-
-    yield start
-    for app in apps:
-        request_started.disconnect(count, app)
 
 
 def own_parts(page: str) -> tuple[str, str]:

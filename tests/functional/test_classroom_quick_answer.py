@@ -6,8 +6,6 @@ from __future__ import annotations
 import html
 import re
 
-import pytest
-from flask import request_started
 from sqlalchemy import select
 
 from tests import factories
@@ -16,24 +14,6 @@ from webapp.models import Answer, LateAnswer, LiveSession, Player
 
 API = "/api/v1/sessions"
 JSON = {"Accept": "application/json"}
-
-
-@pytest.fixture
-def reached():
-    """Counts the requests that reach Flask's dispatch of an app: reached(app) starts counting."""
-    counted, apps = [], []
-
-    def count(sender, **extra):
-        counted.append(1)
-
-    def start(app):
-        request_started.connect(count, app)
-        apps.append(app)
-        return counted
-
-    yield start
-    for app in apps:
-        request_started.disconnect(count, app)
 
 
 def stored(app, nickname: str, index: int = 0) -> Answer | None:

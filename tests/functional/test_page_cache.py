@@ -97,26 +97,6 @@ def test_the_cache_can_be_turned_off(make_app):
     assert response.status_code == 200 and "ETag" not in response.headers
 
 
-@pytest.fixture
-def reached():
-    """Counts the requests that reach Flask's dispatch of an app: reached(app) starts counting."""
-    from flask import request_started
-
-    counted, apps = [], []
-
-    def count(sender, **extra):
-        counted.append(1)
-
-    def start(app):
-        request_started.connect(count, app)
-        apps.append(app)
-        return counted
-
-    yield start
-    for app in apps:
-        request_started.disconnect(count, app)
-
-
 def home_token(page: str) -> str:
     import re
 
