@@ -3,8 +3,8 @@
 At an assembly a thousand phones join within seconds, and each then loads its play page: the lobby. Drawn
 whole, that page cost a worker about 6 ms, half of it the templates, yet only two things on it are the
 phone's own: the player's nickname and the CSRF token classroom.js sends the answers with. So the lobby is
-drawn once per session, language, text size and organizer-or-not in each process, with a hole for each of
-those two (`Holed`), and filled for every phone: by the view, and by the gate before Flask
+drawn once per session, language and text size in each process, with a hole for each of those two
+(`Holed`), and filled for every phone: by the view, and by the gate before Flask
 (classroom/gate.py, `quick_lobby`) when the request is the plain case: a player of the open session, a
 Flask session that already holds the CSRF secret (the join form put it there), no flashed message, no
 organizer signed in. The lobby's page changes only with the poll interval the session's size sets (the

@@ -3,12 +3,12 @@
 At an assembly every phone answers within seconds of a question opening, and through the whole Flask stack
 an answer cost about 8 ms of CPU, most of it the ORM and the request hooks. The commonest answer is simple:
 classroom.js sends the open question's form (a plain form body, Accept: application/json; a phone without
-JavaScript sends the same form itself), in time, from a player the host has not removed. That one is taken here: flask-wtf's own CSRF check in a request context that
-is pushed but not dispatched, then Core statements on the gate's autocommit connection: one query for the
-session, the player and the database's clock, one INSERT, the "has everyone answered?" probe (and the
-reveal when they have); a repeat that the unique constraint refused is accepted, as the view does. Everything
-else goes to the view, with the request body put back as it came: a late answer, a bad choice or token, no
-player, a self-paced session. The view's rules are the rules; this is only a cheaper road to the same
+JavaScript sends the same form itself), in time, from a player the host has not removed. That one is taken
+here: flask-wtf's own CSRF check in a request context that is pushed but not dispatched, then Core
+statements on the gate's autocommit connection: one query for the session, the player and the database's
+clock, one INSERT, the "has everyone answered?" probe (and the reveal when they have); a repeat that the
+unique constraint refused is accepted, as the view does. Everything else goes to the view, with the request
+body put back as it came: a late answer, a bad choice or token, no player, a self-paced session. The view's rules are the rules; this is only a cheaper road to the same
 result for the one case: {"accepted": true} for the script, 303 to the play page for the form, as the view.
 """
 

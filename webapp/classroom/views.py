@@ -194,7 +194,8 @@ def join():
             if "csrf_token" in form:  # (none when CSRF is off)
                 form.csrf_token.current_token = hole
             return render_template("classroom/join.html", form=form, error=None)
-        response = make_response(phone_pages.join_form(current_app, code.group(1), current_tag(), bool(g.get("large_text")), draw))
+        page = phone_pages.join_form(current_app, code.group(1), current_tag(), bool(g.get("large_text")), draw)
+        response = make_response(page)
         response.headers["Cache-Control"] = "no-cache, private"  # its CSRF token is this browser's
         return response
     return render_template("classroom/join.html", form=form, error=error), status
@@ -236,8 +237,9 @@ def play_page(live: LiveSession, mine: dict, poll_ms: int | None = None, **own: 
     if poll_ms is not None:
         state["poll_ms"] = poll_ms
     return render_template(
-        "classroom/play.html", live=live, question=sessions.current_question(live), me=mine, answer=mine["answered"], public=False,
-        podium=results.podium(live) if live.phase == Phase.FINISHED else [], state=state,
+        "classroom/play.html", live=live, question=sessions.current_question(live), me=mine,
+        answer=mine["answered"], public=False, state=state,
+        podium=results.podium(live) if live.phase == Phase.FINISHED else [],
         form=AnswerForm(question=live.question_index), state_url=url_for("classroom.phone_state", code=live.code),
         poll_etag=phone.etag_of(live), **own,
     )
