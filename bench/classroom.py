@@ -299,7 +299,7 @@ def _run(args, url: str, setup, load_before) -> dict:
             worker.join(10)
         server_log = list(server_log)  # before the shutdown: its SIGTERM lines are not errors
     load_after = os.getloadavg()
-    by_kind, per_worker = cpu_by_kind(cpu_dir)
+    by_kind, per_worker, walls = cpu_by_kind(cpu_dir)
 
     merged = {key: [item for part in results for item in part[key]] for key in results[0]}
     with setup.app_context():
@@ -334,7 +334,7 @@ def _run(args, url: str, setup, load_before) -> dict:
         for q in (50, 95, 99):
             summary[f"{kind}_p{q}"] = percentile(merged[kind], q / 100)
             summary[f"game_{kind}_p{q}"] = percentile(merged[f"game_{kind}"], q / 100)
-    summary["cpu_by_kind"], summary["per_worker"] = by_kind, per_worker
+    summary["cpu_by_kind"], summary["per_worker"], summary["walls"] = by_kind, per_worker, walls
     summary["database_cpu"] = database_cpu
     summary["machine_busy"] = (busy_end[0] - busy_start[0]) / max(1e-9, busy_end[1] - busy_start[1])
     report(args, summary, merged, server_cpu, wall, load_before, load_after, server_errors)
@@ -361,11 +361,16 @@ def timeline(trace: list[tuple[float, str, float]], steps: list[tuple[float, str
         print(f"  {second:4d}  {line}  {' · '.join(notes.get(second, []))}")
 
 
-def cpu_by_kind(directory: Path) -> tuple[dict[str, tuple[int, float]], list[tuple[int, float]]]:
-    """What bench/gunicorn_cpu.py's workers wrote as they exited: kind -> (requests, CPU seconds), and each
-    worker's requests and CPU seconds (a worker keeps the connections it accepted: a hall can lean on one)."""
+def cpu_by_kind(directory: Path) -> tuple[dict[str, tuple[int, float]], list[tuple[int, float]], dict[str, list[float]]]:
+    """What bench/gunicorn_cpu.py's workers wrote as they exited: kind -> (requests, CPU seconds); each
+    worker's requests and CPU seconds (a worker keeps the connections it accepted: a hall can lean on one);
+    kind -> each request's handling wall time in ms."""
     total: dict[str, list] = {}
     workers = []
+    walls: dict[str, list[float]] = {}
+    for path in directory.glob("*.wall"):
+        for kind, times in json.loads(path.read_text()).items():
+            walls.setdefault(kind, []).extend(times)
     for path in directory.glob("*.json"):
         mine = [0, 0.0]
         for kind, (count, seconds, *longest) in json.loads(path.read_text()).items():
@@ -379,7 +384,7 @@ def cpu_by_kind(directory: Path) -> tuple[dict[str, tuple[int, float]], list[tup
         workers.append(tuple(mine))
     shutil.rmtree(directory, ignore_errors=True)
     kinds = {kind: tuple(entry) for kind, entry in sorted(total.items(), key=lambda item: -item[1][1])}
-    return kinds, sorted(workers, reverse=True)
+    return kinds, sorted(workers, reverse=True), walls
 
 
 def report(args, summary, merged, server_cpu, wall, load_before, load_after, server_errors) -> None:
@@ -420,6 +425,10 @@ def report(args, summary, merged, server_cpu, wall, load_before, load_after, ser
             f"{kind} {count} × {seconds * 1000 / max(1, count):.2f} ms = {seconds:.1f} s"
             for kind, (count, seconds, _longest) in kinds if not kind.startswith("gc")))
         print("each worker: " + ", ".join(f"{count} requests, {seconds:.1f} s of CPU" for count, seconds in summary["per_worker"]))
+        print("handling wall time by kind, p50 / p95 / p99 (pre_request to post_request; a phone's latency less this "
+              "is the wait for a thread and the network): " + ", ".join(
+                  f"{kind} {percentile(times, 0.5):.1f} / {percentile(times, 0.95):.1f} / {percentile(times, 0.99):.1f} ms"
+                  for kind, times in sorted(summary["walls"].items(), key=lambda item: -len(item[1])) if len(times) >= 20))
         print("garbage collections in the workers: " + ", ".join(
             f"generation {kind[2:]}: {count}, {seconds:.1f} s in all, the longest {longest * 1000:.0f} ms"
             for kind, (count, seconds, longest) in sorted(kinds) if kind.startswith("gc")))

@@ -26,6 +26,7 @@ _KINDS = (
     (re.compile(r"/api/.*"), None, "host"),
 )
 _spent: dict[str, list[float]] = {}  # kind -> [requests, CPU seconds]
+_walls: dict[str, list[float]] = {}  # kind -> each request's wall time from pre_request to post_request, ms
 
 
 def kind_of(method: str, path: str, status: str, gated: bool) -> str:
@@ -58,16 +59,21 @@ def post_fork(server, worker):
 
 
 def pre_request(worker, req):
-    req.cpu_started = time.thread_time()
+    req.cpu_started, req.wall_started = time.thread_time(), time.perf_counter()
 
 
 def post_request(worker, req, environ, resp):
     spent = time.thread_time() - getattr(req, "cpu_started", time.thread_time())
-    entry = _spent.setdefault(kind_of(req.method, req.path, str(getattr(resp, "status", "") or ""), bool(environ.get("fangzha.gate"))), [0, 0.0])
+    kind = kind_of(req.method, req.path, str(getattr(resp, "status", "") or ""), bool(environ.get("fangzha.gate")))
+    entry = _spent.setdefault(kind, [0, 0.0])
     entry[0] += 1
     entry[1] += spent
+    # the handling's wall time: its own CPU plus waiting for the GIL, the database and the disk; not the
+    # time the request waited for a thread (a phone's latency less this is the queue)
+    _walls.setdefault(kind, []).append(1000 * (time.perf_counter() - getattr(req, "wall_started", time.perf_counter())))
 
 
 def worker_exit(server, worker):
     if directory := os.environ.get("BENCH_CPU_DIR"):
         (Path(directory) / f"{os.getpid()}.json").write_text(json.dumps(_spent))
+        (Path(directory) / f"{os.getpid()}.wall").write_text(json.dumps(_walls))
