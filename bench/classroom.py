@@ -397,6 +397,7 @@ def report(args, summary, merged, server_cpu, wall, load_before, load_after, ser
           f"{args.time_limit} s, gunicorn {args.workers} workers of {args.threads or 'the default'} threads, {args.database}; phones: {args.processes} client processes of threads")
     print(f"requests: {summary['requests']} in {wall:.0f} s ({summary['rps']:.0f}/s); "
           f"failed and retried {summary['failures']}; phones that gave up {summary['errors']}; "
+          f"connections opened {len(merged['connects'])}; "
           f"server error lines {summary['server_errors']}")
     print(f"answers: {summary['answers_accepted']} of {args.players * args.questions} possible accepted, "
           f"{summary['answers_stored']} stored; lost {summary['lost']}, duplicated {summary['duplicated']}, "
