@@ -429,7 +429,13 @@ def report(args, summary, merged, server_cpu, wall, load_before, load_after, ser
         print("handling wall time by kind, p50 / p95 / p99 (pre_request to post_request; a phone's latency less this "
               "is the wait for a thread and the network): " + ", ".join(
                   f"{kind} {percentile(times, 0.5):.1f} / {percentile(times, 0.95):.1f} / {percentile(times, 0.99):.1f} ms"
-                  for kind, times in sorted(summary["walls"].items(), key=lambda item: -len(item[1])) if len(times) >= 20))
+                  for kind, times in sorted(summary["walls"].items(), key=lambda item: -len(item[1]))
+                  if len(times) >= 20 and not kind.startswith("wait:")))
+        print("waiting in the server before that, p50 / p95 / p99 (from the request's first bytes reaching the worker "
+              "to pre_request: the wait for a free thread, and reading the headers): " + ", ".join(
+                  f"{kind[5:]} {percentile(times, 0.5):.1f} / {percentile(times, 0.95):.1f} / {percentile(times, 0.99):.1f} ms"
+                  for kind, times in sorted(summary["walls"].items(), key=lambda item: -len(item[1]))
+                  if len(times) >= 20 and kind.startswith("wait:")))
         print("garbage collections in the workers: " + ", ".join(
             f"generation {kind[2:]}: {count}, {seconds:.1f} s in all, the longest {longest * 1000:.0f} ms"
             for kind, (count, seconds, longest) in sorted(kinds) if kind.startswith("gc")))
