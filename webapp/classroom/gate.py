@@ -52,7 +52,10 @@ _PAGE_HEADERS = (("Cache-Control", "no-cache, private"), *SECURITY_HEADERS)
 # (another host, raw SQL) are then seen within it.
 MAX_AGE = 2.0
 SIGHTINGS_KEPT = 256
-IDLE_CONNECTIONS = 8  # kept open between polls: a worker's threads (gunicorn.conf.py) and then some
+# Kept open between polls. The gate opens one more only when all it has are in use, so it holds as many as
+# the worker's threads used it at once (gunicorn.conf.py); closing the extras would open them again at the
+# next burst (a PostgreSQL backend each). The cap is for a worker with very many threads.
+IDLE_CONNECTIONS = 32
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 T = TypeVar("T")
 
