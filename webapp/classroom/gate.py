@@ -52,10 +52,10 @@ _PAGE_HEADERS = (("Cache-Control", "no-cache, private"), *SECURITY_HEADERS)
 # (another host, raw SQL) are then seen within it.
 MAX_AGE = 2.0
 SIGHTINGS_KEPT = 256
-# Kept open between polls. The gate opens one more only when all it has are in use, so it holds as many as
-# the worker's threads used it at once (gunicorn.conf.py); closing the extras would open them again at the
-# next burst (a PostgreSQL backend each). The cap is for a worker with very many threads.
-IDLE_CONNECTIONS = 32
+# Kept open between polls: a worker's threads (gunicorn.conf.py) and then some. They are checked out of the
+# engine's pool, which the views share (SQLAlchemy's default: 5 + 10 overflow): holding more would leave the
+# views waiting for a connection (tried: 32 with 16 threads, views timed out after 30 s).
+IDLE_CONNECTIONS = 8
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 T = TypeVar("T")
 
