@@ -142,3 +142,21 @@ def test_live_board_setting_from_the_environment(setting, expected):
     from webapp import config
 
     assert config.from_environment({"LIVE_BOARD": setting})["LIVE_BOARD"] is expected
+
+
+def test_an_instance_folder_it_cannot_write_leaves_the_gate_asking_the_database(make_app, tmp_path, monkeypatch):
+    from webapp.classroom import board as module
+
+    monkeypatch.setattr(module, "_boards", {})
+    monkeypatch.setattr(module.Board, "__init__", _unwritable)
+    app = make_app()
+    assert app.extensions["live_board"].mark() is None
+    code, _host, phones = factories.hall(app, "Ann")
+    etag = lobby_etag(phones[0], code)
+    assert phones[0].get(f"/play/{code}/state", headers={"If-None-Match": etag}).status_code == 304
+
+
+def _unwritable(self, path):
+    self.path, self.map, self.fd = path, None, -1
+    if path is not None:
+        raise PermissionError(13, "Permission denied", str(path))

@@ -1,6 +1,6 @@
 """A counter every worker process on this host reads for free and moves after each write to a live session.
 
-The poll gate (classroom/gate.py) asks the database where a session is (live.quick_look) for each poll it
+The poll gate (classroom/gate.py) asks the database where a session is (live.sight) for each poll it
 answers: at an assembly of 2,000 phones that is hundreds of identical queries a second, and the largest
 part of a poll's cost, in the worker and in the database. Where a session is changes only when a row of
 `live_session` is written: a join in the lobby, the host's start, reveal and next, the last answer's reveal,
@@ -8,7 +8,8 @@ the end, a new session taking a code. So the gate keeps the last look at each co
 counter as it read it *before* the query, and asks again only once the counter has moved.
 
 The counter is eight bytes of one small file in the instance folder (`live-board`), mapped into every
-process (the workers of one gunicorn share it; apps on other databases only make it move more often). SQLAlchemy events on the app's engine move it:
+process (the workers of one gunicorn share it; apps on other databases only make it move more often).
+SQLAlchemy events on the app's engine move it:
 
 - after a statement that writes `live_session` on a connection in autocommit (the gate's own): at once;
 - otherwise when that connection goes back to the pool, which the ORM session does as it commits (or rolls
@@ -78,10 +79,14 @@ def init_app(app) -> None:
     in_memory = uri.startswith("sqlite") and (":memory:" in uri or uri.rstrip("/") in ("sqlite:", "sqlite+pysqlite:"))
     if app.config["LIVE_BOARD"] and not in_memory:
         path = Path(app.instance_path) / "live-board"
-        with _boards_lock:
-            board = _boards.get(path) or _boards.setdefault(path, Board(path))
-        with app.app_context():
-            watch(db.engine, board)
+        try:
+            with _boards_lock:
+                board = _boards.get(path) or _boards.setdefault(path, Board(path))
+        except OSError as error:  # an instance folder it cannot write: the gate asks the database every time
+            app.logger.warning("No live board at %s (%s): every poll asks the database.", path, error)
+        else:
+            with app.app_context():
+                watch(db.engine, board)
     app.extensions["live_board"] = board
 
 

@@ -178,7 +178,7 @@ class Look(NamedTuple):
 
 
 class Sighting(NamedTuple):
-    """Where a session was when `quick_look`'s query read it (the gate keeps one per code, classroom/board.py)."""
+    """Where a session was when `sight` read it (the gate keeps one per code, classroom/board.py)."""
     session_id: int
     version: int
     step: str
