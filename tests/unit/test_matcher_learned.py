@@ -272,7 +272,7 @@ def test_the_build_vectoriser_gives_scikit_learns_tf_idf_block_by_block(catalog)
 
 def test_stage_one_asks_three_views_and_balances_each_language():
     """P(scam) weighs the log odds of the matcher's features, of plain character grams and stage 2's lead of
-    the likeliest type over "not a scam" (negative where the text looks benign); the sample
+    the likeliest type over the likeliest kind of benign text (negative where the text looks benign); the sample
     weights give scam and not-scam equal weight within Chinese and within English."""
     import numpy as np
 
@@ -294,7 +294,8 @@ def test_stage_one_asks_three_views_and_balances_each_language():
     features = float(vector.data @ ranker._scam_coef[vector.indices]) + ranker._scam_bias
     raw = ranker.raw.row(raw_grams(text))
     grams = float(raw.data @ ranker._raw_coef[raw.indices]) + ranker._raw_bias
-    lead = max(ranker._type_w @ vector.toarray()[0] + ranker._type_bias) - (vector.toarray()[0] @ ranker._none_w + ranker._none_bias)
+    row = vector.toarray()[0]
+    lead = max(ranker._type_w @ row + ranker._type_bias) - max(ranker._none_w @ row + ranker._none_bias)
     first, second, third = Ranker.VIEWS
     assert np.isclose(both, 1 / (1 + np.exp(-(first * features + second * grams + third * lead))))
     assert ranker.looks_benign(vector) == (lead < Ranker.BENIGN_LEAD)
@@ -366,7 +367,7 @@ def test_a_fit_gives_the_same_model_every_time(catalog):
 
     part = examples(catalog)[::3]
     first, second = (Matcher.from_catalog(catalog, exclude=part).ranker for _ in range(2))
-    for name in ("_scam_coef", "_raw_coef", "_type_w", "_intent_w"):
+    for name in ("_scam_coef", "_raw_coef", "_type_w", "_none_w"):
         assert np.array_equal(getattr(first, name), getattr(second, name)), name
 
 
