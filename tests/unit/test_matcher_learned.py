@@ -336,6 +336,36 @@ def test_stage_two_also_learns_not_a_scam_and_says_when_a_text_looks_benign():
     assert not ranker.looks_benign(ranker.vector(normalise("要交解冻费才能提现")))
 
 
+def test_each_kind_of_benign_text_is_its_own_class_and_answers_as_its_intent():
+    """Stage 2 learns a look-alike, an advert and small talk as separate benign classes; a text reads benign
+    when any of them leads every type, and the reply is the leading kind's intent ("~notice:marketing" is
+    "~notice"). A look-alike weighs LOOK_ALIKE in stage 1."""
+    import numpy as np
+
+    from webapp.matcher.ranker import Ranker
+
+    texts = ["有人让我交解冻费才能提现", "平台说账户冻结了要交钱", "客服让我开屏幕共享", "对方让我下载会议软件",
+             "我在银行柜台存了定期，柜员当面办的", "超市周末鸡蛋打折，全场八折", "今天天气很好", "明天会下雨吗"]
+    labels = ["a", "a", "b", "b", "~notice:look-alike", "~notice:marketing", "~offtopic", "~offtopic"]
+    benign = {"~notice:look-alike", "~notice:marketing", "~offtopic"}
+    ranker = Ranker([(label, normalise(text)) for label, text in zip(labels, texts)], benign)
+    assert set(ranker.types) == {"a", "b"} and len(ranker._none_w) == 3
+    assert sorted(ranker.intents) == ["~notice", "~notice", "~offtopic"]
+    for text, intent in (("柜台当面存定期", "~notice"), ("鸡蛋打折八折", "~notice"), ("明天天气怎么样", "~offtopic")):
+        vector = ranker.vector(normalise(text))
+        assert ranker.looks_benign(vector) and ranker.intent(vector) == intent, text
+    assert not ranker.looks_benign(ranker.vector(normalise("要交解冻费才能提现")))
+    plain = Ranker([(label, normalise(text)) for label, text in zip(labels, texts)], benign)
+    heavy = Ranker.__new__(Ranker)
+    heavy.LOOK_ALIKE = Ranker.LOOK_ALIKE * 4
+    heavy.__init__([(label, normalise(text)) for label, text in zip(labels, texts)], benign)
+    look_alike = ranker.vector(normalise(texts[4]))
+    # weighed more, the look-alike reads less like a scam to stage 1's regressions
+    odds = lambda r: look_alike.data @ r._scam_coef[look_alike.indices] + r._scam_bias  # noqa: E731
+    assert odds(heavy) < odds(plain)
+    assert np.array_equal(plain._type_w, heavy._type_w)  # stage 2 is not reweighed
+
+
 def test_a_text_without_chinese_is_answered_from_its_own_threshold(matcher):
     import copy
 
