@@ -111,13 +111,14 @@ def host_session(port: int, username: str, password: str, args) -> tuple[str, st
     return created["code"], created["host_token"]
 
 
-def machine_busy() -> tuple[float, float]:
-    """(busy, all) CPU seconds of the whole machine so far, every core (Linux /proc/stat): whatever ran,
-    the server, the phones, the database, anything else."""
+def machine_busy() -> tuple[float, float, float]:
+    """(busy, all, stolen) CPU seconds of the whole machine so far, every core (Linux /proc/stat): whatever
+    ran, the server, the phones, the database, anything else; stolen: the time a virtual machine's cores
+    were ready to run but its host ran something else."""
     fields = [int(value) for value in open("/proc/stat").readline().split()[1:]]
     idle = fields[3] + fields[4]  # idle, iowait
     tick = os.sysconf("SC_CLK_TCK")
-    return (sum(fields) - idle) / tick, sum(fields) / tick
+    return (sum(fields) - idle) / tick, sum(fields) / tick, fields[7] / tick
 
 
 def processes() -> dict[str, tuple[str, str, float, float]]:
@@ -337,6 +338,7 @@ def _run(args, url: str, setup, load_before) -> dict:
     summary["cpu_by_kind"], summary["per_worker"], summary["walls"] = by_kind, per_worker, walls
     summary["database_cpu"] = database_cpu
     summary["machine_busy"] = (busy_end[0] - busy_start[0]) / max(1e-9, busy_end[1] - busy_start[1])
+    summary["machine_stolen"] = (busy_end[2] - busy_start[2]) / max(1e-9, busy_end[1] - busy_start[1])
     report(args, summary, merged, server_cpu, wall, load_before, load_after, server_errors)
     if args.timeline:
         timeline(merged["trace"], steps)
@@ -397,6 +399,7 @@ def report(args, summary, merged, server_cpu, wall, load_before, load_after, ser
           f"{args.time_limit} s, gunicorn {args.workers} workers of {args.threads or 'the default'} threads, {args.database}; phones: {args.processes} client processes of threads")
     print(f"requests: {summary['requests']} in {wall:.0f} s ({summary['rps']:.0f}/s); "
           f"failed and retried {summary['failures']}; phones that gave up {summary['errors']}; "
+          f"connections opened {len(merged['connects'])}; "
           f"server error lines {summary['server_errors']}")
     print(f"answers: {summary['answers_accepted']} of {args.players * args.questions} possible accepted, "
           f"{summary['answers_stored']} stored; lost {summary['lost']}, duplicated {summary['duplicated']}, "
@@ -418,7 +421,8 @@ def report(args, summary, merged, server_cpu, wall, load_before, load_after, ser
     print(f"CPU: gunicorn {server_cpu:.0f} s ({summary['server_cpu_ms']:.1f} ms a request), phones "
           f"{sum(merged['cpu']):.0f} s, the database {summary['database_cpu']:.0f} s, over {wall:.0f} s on {os.cpu_count()} cores; load average {load_before[0]:.2f} before "
           f"the run (other work on the machine; about 0 when idle), {load_after[0]:.2f} at the end; the machine's cores "
-          f"were busy {summary['machine_busy']:.0%} of the run (server, phones, database and anything else)")
+          f"were busy {summary['machine_busy']:.0%} of the run (server, phones, database and anything else), "
+          f"{summary['machine_stolen']:.1%} stolen by the virtual machine's host")
     if summary["cpu_by_kind"]:
         kinds = summary["cpu_by_kind"].items()
         print("server CPU by kind (the handling thread's own, from gunicorn's pre_request to post_request): " + ", ".join(
@@ -428,7 +432,13 @@ def report(args, summary, merged, server_cpu, wall, load_before, load_after, ser
         print("handling wall time by kind, p50 / p95 / p99 (pre_request to post_request; a phone's latency less this "
               "is the wait for a thread and the network): " + ", ".join(
                   f"{kind} {percentile(times, 0.5):.1f} / {percentile(times, 0.95):.1f} / {percentile(times, 0.99):.1f} ms"
-                  for kind, times in sorted(summary["walls"].items(), key=lambda item: -len(item[1])) if len(times) >= 20))
+                  for kind, times in sorted(summary["walls"].items(), key=lambda item: -len(item[1]))
+                  if len(times) >= 20 and not kind.startswith("wait:")))
+        print("waiting in the server before that, p50 / p95 / p99 (from the request's first bytes reaching the worker "
+              "to pre_request: the wait for a free thread, and reading the headers): " + ", ".join(
+                  f"{kind[5:]} {percentile(times, 0.5):.1f} / {percentile(times, 0.95):.1f} / {percentile(times, 0.99):.1f} ms"
+                  for kind, times in sorted(summary["walls"].items(), key=lambda item: -len(item[1]))
+                  if len(times) >= 20 and kind.startswith("wait:")))
         print("garbage collections in the workers: " + ", ".join(
             f"generation {kind[2:]}: {count}, {seconds:.1f} s in all, the longest {longest * 1000:.0f} ms"
             for kind, (count, seconds, longest) in sorted(kinds) if kind.startswith("gc")))

@@ -60,6 +60,8 @@ def post_fork(server, worker):
 
 def pre_request(worker, req):
     req.cpu_started, req.wall_started = time.thread_time(), time.perf_counter()
+    if (ready := getattr(req, "ready_at", None)) is not None:  # webapp/serving.py: its bytes arrived then
+        req.waited = 1000 * (req.wall_started - ready)
 
 
 def post_request(worker, req, environ, resp):
@@ -71,6 +73,8 @@ def post_request(worker, req, environ, resp):
     # the handling's wall time: its own CPU plus waiting for the GIL, the database and the disk; not the
     # time the request waited for a thread (a phone's latency less this is the queue)
     _walls.setdefault(kind, []).append(1000 * (time.perf_counter() - getattr(req, "wall_started", time.perf_counter())))
+    if (waited := getattr(req, "waited", None)) is not None:  # for a thread, and reading the headers
+        _walls.setdefault(f"wait:{kind}", []).append(waited)
 
 
 def worker_exit(server, worker):

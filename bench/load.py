@@ -52,7 +52,7 @@ def gunicorn(target: str = "wsgi:app", stderr_lines: list[str] | None = None, co
         yield port
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
+        server.wait(timeout=40)  # gunicorn's graceful_timeout is 20 s
 
 
 def _worker(host, port, path, seconds, headers, queue, expect=200):

@@ -53,6 +53,8 @@ class Browser:
         started = time.perf_counter()
         for attempt in (1, 2):
             reused = self.connection.sock is not None
+            if not reused:
+                self.out["connects"].append(1)  # a new TCP connection (the first, or the server closed the last)
             try:
                 self.connection.request(method, path, body=body, headers=headers)
                 response = self.connection.getresponse()
@@ -299,7 +301,7 @@ def phones_process(port: int, code: str, nicknames: list[str], options: dict, se
     import resource
 
     out = {key: [] for key in (*KINDS, *(f"game_{k}" for k in KINDS), "poll_304", "accepted", "late", "refused",
-                               "points_seen", "failures", "errors", "trace")}
+                               "points_seen", "failures", "errors", "trace", "connects")}
     stop = threading.Event()
     rng = random.Random(nicknames[0])
     threads = [

@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from whitenoise import WhiteNoise
 
 from . import catalog, chrome, cli, config, errors, health, i18n, page_cache, ratelimits, security, views_common
+from .classroom import board as live_board
 from .classroom.gate import PollGate
 from .extensions import babel, compress, csrf, db, migrate, static_digest
 
@@ -61,6 +62,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     models.init_app(app)
+    live_board.init_app(app)  # before any request: it watches the engine's writes to live sessions
     if app.testing:
         with app.app_context():
             db.create_all()

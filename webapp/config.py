@@ -55,6 +55,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "TRUSTED_PROXY_HOPS": 0,
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "REGISTRATION_OPEN": True,  # anyone may create an organizer account at /auth/register
+        # A counter in instance/live-board that lets the poll gate skip the database while no live session
+        # changes (webapp/classroom/board.py). Off (LIVE_BOARD=0) for several app hosts on one database.
+        "LIVE_BOARD": True,
         "PAGE_CACHE": True,  # shared pages (explainers, law, help) rendered once per process (webapp/page_cache.py)
         **operator_defaults(),
     }
@@ -92,6 +95,8 @@ def from_environment(env: Mapping[str, str]) -> dict[str, Any]:
         out["REGISTRATION_OPEN"] = env["REGISTRATION_OPEN"].lower() not in ("0", "false", "no", "off")
     if env.get("PAGE_CACHE"):
         out["PAGE_CACHE"] = env["PAGE_CACHE"].lower() not in ("0", "false", "no")
+    if env.get("LIVE_BOARD"):
+        out["LIVE_BOARD"] = env["LIVE_BOARD"].lower() not in ("0", "false", "no", "off")
     if env.get("FANGZHA_DEBUG", "").lower() in ("1", "true", "yes"):
         out["DEBUG"] = True
     if env.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"):

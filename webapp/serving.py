@@ -101,6 +101,7 @@ class DeadlineThreadWorker(ThreadWorker):
             self.poller.register(conn.sock, selectors.EVENT_READ, partial(self.on_client_socket_readable, conn))
 
     def on_client_socket_readable(self, conn, client):
+        conn.ready_at = time.perf_counter()  # the request's first bytes are in: from here it waits for a thread
         with self._lock:
             self.poller.unregister(client)
             try:
@@ -137,6 +138,7 @@ class DeadlineThreadWorker(ThreadWorker):
 
     def handle_request(self, req, conn):
         conn.sock.in_body = True  # the headers are in; the app reads the body
+        req.ready_at = getattr(conn, "ready_at", None)  # for a pre_request hook (bench/gunicorn_cpu.py)
         return super().handle_request(req, conn)
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -36,7 +37,7 @@ from .. import i18n, page_cache
 from ..extensions import db
 from ..security import SECURITY_HEADERS
 from . import live as live_rules
-from . import phone, phone_pages, quick_answer
+from . import board, phone, phone_pages, quick_answer
 from .codes import hash_token
 from ..views_common import TEXT_SIZE_COOKIE
 from .players import PLAYER_COOKIE
@@ -47,7 +48,14 @@ _PAGE_PATH = re.compile(r"/play/(\d{6})")
 _POLL_TAG = re.compile(r'(?:W/)?"(([LF]|[QR]\d+)-([A-Za-z-]+)-(?::gzip)?)"')
 
 _PAGE_HEADERS = (("Cache-Control", "no-cache, private"), *SECURITY_HEADERS)
-IDLE_CONNECTIONS = 8  # kept open between polls: a worker's threads (gunicorn.conf.py) and then some
+# A sighting is asked again after this long even when the board has not moved: writes the board cannot see
+# (another host, raw SQL) are then seen within it.
+MAX_AGE = 2.0
+SIGHTINGS_KEPT = 256
+# Kept open between polls: a worker's threads (gunicorn.conf.py) and then some. They are checked out of the
+# engine's pool, which the views share (SQLAlchemy's default: 5 + 10 overflow): holding more would leave the
+# views waiting for a connection (tried: 32 with 16 threads, views timed out after 30 s).
+IDLE_CONNECTIONS = 8
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 T = TypeVar("T")
 
@@ -65,6 +73,8 @@ class PollGate:
         self.engine = None  # the app's, taken at the first poll (in the worker process, after any fork)
         self.database = ""
         self.lock, self.idle = threading.Lock(), []  # open connections between polls
+        self.board: board.Board | None = None  # the app's (classroom/board.py), taken at the first look
+        self.sightings: dict[str, tuple[int, live_rules.Sighting]] = {}  # code -> (board's mark, last sighting)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if quick_answer.is_quick_answer(environ):
@@ -168,7 +178,25 @@ class PollGate:
         return [body]
 
     def _look(self, code: str) -> live_rules.Look | None:
-        return self._on_connection(lambda connection: live_rules.quick_look(code, connection))
+        """Where the session is: the last sighting of this code while the board has not moved since before it
+        was read (classroom/board.py) and it is at most MAX_AGE old, else a new one from the database."""
+        if self.board is None:
+            self.board = self.flask_app.extensions["live_board"]
+        mark, now = self.board.mark(), time.monotonic()
+        kept = self.sightings.get(code)
+        if mark is not None and kept is not None and kept[0] == mark and now - kept[1].at < MAX_AGE:
+            return kept[1].look(now)
+        read = self._on_connection(lambda connection: (live_rules.sight(code, connection),))
+        if read is None:
+            return None
+        seen = read[0]
+        if seen is None:
+            return None  # no session with this code (yet): not kept, a guesser's codes would fill the memory
+        if mark is not None:
+            if len(self.sightings) >= SIGHTINGS_KEPT:
+                self.sightings.clear()
+            self.sightings[code] = (mark, seen)
+        return seen.look(now)
 
     def _on_connection(self, work: Callable[[Connection], T]) -> T | None:
         """`work` on one of the gate's own connections, kept open in autocommit between requests (no

@@ -6,6 +6,7 @@ record_answer, state, state_tag); modes.of(session) picks the right one."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 from functools import cache
 from typing import NamedTuple
@@ -176,27 +177,50 @@ class Look(NamedTuple):
     seconds_left: float | None  # to an open question's deadline, by the database's clock
 
 
-def quick_look(raw_code: str | None, connection: Connection | None = None) -> Look | None:
+class Sighting(NamedTuple):
+    """Where a session was when `sight` read it (the gate keeps one per code, classroom/board.py)."""
+    session_id: int
+    version: int
+    step: str
+    seconds_left: float | None  # to an open question's deadline, by the database's clock, at `at`
+    at: float  # time.monotonic() then
+
+    def look(self, now: float | None = None) -> Look | None:
+        """The Look as of `now` (monotonic, default: this moment): None once the question is past its deadline."""
+        left = self.seconds_left
+        if left is not None:
+            left -= (time.monotonic() if now is None else now) - self.at
+            if left < 0:
+                return None
+            left = round(left, 1)
+        return Look(self.session_id, self.version, self.step, left)
+
+
+def sight(raw_code: str | None, connection: Connection | None = None) -> Sighting | None:
     """Where the session with this code is (the open one, else the last finished: sessions.find_session),
-    from one Core query and no ORM object, when a poll can be answered from it alone; None when there is no
-    such session or its question is past the deadline (then
-    the full path turns it into its reveal). A poll that matches gets its 304 from this, before Flask
-    (classroom/gate.py, with its own `connection`) or in the view."""
+    from one Core query and no ORM object; None when there is no such session."""
     code = codes.normalise_code(raw_code)
     if code is None:
         return None
     connection = connection if connection is not None else db.session.connection()
     row = connection.execute(_look_query(connection.dialect.name), {"code": code}).first()
+    at = time.monotonic()
     if row is None:
         return None
     session_id, version, phase, index, deadline, now = row
     left = None
     if phase == Phase.QUESTION and deadline is not None:
         left = (deadline - (clock.from_database(now) if now is not None else utcnow())).total_seconds()
-        if left < 0:
-            return None
-        left = round(left, 1)
-    return Look(session_id, version, phone_step(phase, index), left)
+    return Sighting(session_id, version, phone_step(phase, index), left, at)
+
+
+def quick_look(raw_code: str | None, connection: Connection | None = None) -> Look | None:
+    """Where the session with this code is, when a poll can be answered from it alone (`sight`); None when
+    there is no such session or its question is past the deadline (then the full path turns it into its
+    reveal). A poll that matches gets its 304 from this, before Flask (classroom/gate.py, with its own
+    `connection` and its board) or in the view."""
+    seen = sight(raw_code, connection)
+    return seen.look() if seen is not None else None
 
 
 def poll_etag(version: int, lang: str, tag: str) -> str:
