@@ -461,6 +461,6 @@ def test_held_out_content_stays_above_a_floor(catalog):
     rejection = sum(not got[e] for e in benign) / len(benign)
     english = [e for e in benign if e.lang == "en"]
     english_rejection = sum(not got[e] for e in english) / len(english)
-    # This fold measured 0.858 / 0.939 / 0.944, English rejection 0.928 (all five: bench.chat --held-out).
-    assert top1 >= 0.855 and top3 >= 0.930 and rejection >= 0.935, (top1, top3, rejection)
-    assert english_rejection >= 0.915, english_rejection
+    # This fold measured 0.856 / 0.940 / 0.956, English rejection 0.937 (all five: bench.chat --held-out).
+    assert top1 >= 0.855 and top3 >= 0.937 and rejection >= 0.952, (top1, top3, rejection)
+    assert english_rejection >= 0.932, english_rejection
