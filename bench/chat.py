@@ -230,7 +230,7 @@ def held_out(catalog, folds: int) -> tuple[Tally, Tally, float]:
     return a, b, float(np.median(fits))
 
 
-def threshold_sweep(stage_one, thresholds=(0.6, 0.65, 0.7, 0.75, 0.8, 0.85)) -> None:
+def threshold_sweep(stage_one, thresholds=(0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.875, 0.9)) -> None:
     """The held-out figures had stage 1 answered from other thresholds (the veto kept; its two exceptions, a
     text that says it was a scam or names one, left out): what Matcher.SCAM was chosen from, the best mean
     of top-1 and rejection."""

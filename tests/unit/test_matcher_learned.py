@@ -272,7 +272,7 @@ def test_the_build_vectoriser_gives_scikit_learns_tf_idf_block_by_block(catalog)
 
 def test_stage_one_asks_three_views_and_balances_each_language():
     """P(scam) weighs the log odds of the matcher's features, of plain character grams and stage 2's lead of
-    the likeliest type over "not a scam" (negative where the text looks benign); the sample
+    the likeliest type over the likeliest kind of benign text (negative where the text looks benign); the sample
     weights give scam and not-scam equal weight within Chinese and within English."""
     import numpy as np
 
@@ -294,7 +294,8 @@ def test_stage_one_asks_three_views_and_balances_each_language():
     features = float(vector.data @ ranker._scam_coef[vector.indices]) + ranker._scam_bias
     raw = ranker.raw.row(raw_grams(text))
     grams = float(raw.data @ ranker._raw_coef[raw.indices]) + ranker._raw_bias
-    lead = max(ranker._type_w @ vector.toarray()[0] + ranker._type_bias) - (vector.toarray()[0] @ ranker._none_w + ranker._none_bias)
+    row = vector.toarray()[0]
+    lead = max(ranker._type_w @ row + ranker._type_bias) - max(ranker._none_w @ row + ranker._none_bias)
     first, second, third = Ranker.VIEWS
     assert np.isclose(both, 1 / (1 + np.exp(-(first * features + second * grams + third * lead))))
     assert ranker.looks_benign(vector) == (lead < Ranker.BENIGN_LEAD)
@@ -335,6 +336,36 @@ def test_stage_two_also_learns_not_a_scam_and_says_when_a_text_looks_benign():
     assert not ranker.looks_benign(ranker.vector(normalise("要交解冻费才能提现")))
 
 
+def test_each_kind_of_benign_text_is_its_own_class_and_answers_as_its_intent():
+    """Stage 2 learns a look-alike, an advert and small talk as separate benign classes; a text reads benign
+    when any of them leads every type, and the reply is the leading kind's intent ("~notice:marketing" is
+    "~notice"). A look-alike weighs LOOK_ALIKE in stage 1."""
+    import numpy as np
+
+    from webapp.matcher.ranker import Ranker
+
+    texts = ["有人让我交解冻费才能提现", "平台说账户冻结了要交钱", "客服让我开屏幕共享", "对方让我下载会议软件",
+             "我在银行柜台存了定期，柜员当面办的", "超市周末鸡蛋打折，全场八折", "今天天气很好", "明天会下雨吗"]
+    labels = ["a", "a", "b", "b", "~notice:look-alike", "~notice:marketing", "~offtopic", "~offtopic"]
+    benign = {"~notice:look-alike", "~notice:marketing", "~offtopic"}
+    ranker = Ranker([(label, normalise(text)) for label, text in zip(labels, texts)], benign)
+    assert set(ranker.types) == {"a", "b"} and len(ranker._none_w) == 3
+    assert sorted(ranker.intents) == ["~notice", "~notice", "~offtopic"]
+    for text, intent in (("柜台当面存定期", "~notice"), ("鸡蛋打折八折", "~notice"), ("明天天气怎么样", "~offtopic")):
+        vector = ranker.vector(normalise(text))
+        assert ranker.looks_benign(vector) and ranker.intent(vector) == intent, text
+    assert not ranker.looks_benign(ranker.vector(normalise("要交解冻费才能提现")))
+    plain = Ranker([(label, normalise(text)) for label, text in zip(labels, texts)], benign)
+    heavy = Ranker.__new__(Ranker)
+    heavy.LOOK_ALIKE = Ranker.LOOK_ALIKE * 4
+    heavy.__init__([(label, normalise(text)) for label, text in zip(labels, texts)], benign)
+    look_alike = ranker.vector(normalise(texts[4]))
+    # weighed more, the look-alike reads less like a scam to stage 1's regressions
+    odds = lambda r: look_alike.data @ r._scam_coef[look_alike.indices] + r._scam_bias  # noqa: E731
+    assert odds(heavy) < odds(plain)
+    assert np.array_equal(plain._type_w, heavy._type_w)  # stage 2 is not reweighed
+
+
 def test_a_text_without_chinese_is_answered_from_its_own_threshold(matcher):
     import copy
 
@@ -366,7 +397,7 @@ def test_a_fit_gives_the_same_model_every_time(catalog):
 
     part = examples(catalog)[::3]
     first, second = (Matcher.from_catalog(catalog, exclude=part).ranker for _ in range(2))
-    for name in ("_scam_coef", "_raw_coef", "_type_w", "_intent_w"):
+    for name in ("_scam_coef", "_raw_coef", "_type_w", "_none_w"):
         assert np.array_equal(getattr(first, name), getattr(second, name)), name
 
 
@@ -430,6 +461,6 @@ def test_held_out_content_stays_above_a_floor(catalog):
     rejection = sum(not got[e] for e in benign) / len(benign)
     english = [e for e in benign if e.lang == "en"]
     english_rejection = sum(not got[e] for e in english) / len(english)
-    # This fold measured 0.858 / 0.939 / 0.944, English rejection 0.928 (all five: bench.chat --held-out).
-    assert top1 >= 0.855 and top3 >= 0.930 and rejection >= 0.935, (top1, top3, rejection)
-    assert english_rejection >= 0.915, english_rejection
+    # This fold measured 0.856 / 0.940 / 0.956, English rejection 0.937 (all five: bench.chat --held-out).
+    assert top1 >= 0.855 and top3 >= 0.937 and rejection >= 0.952, (top1, top3, rejection)
+    assert english_rejection >= 0.932, english_rejection

@@ -1,8 +1,9 @@
 """What the matcher learns from, read from a content catalog (duck-typed: no import of the catalog package).
 
 Every example is labelled with a scam slug or, for what is not a scam, "~" and the small-talk intent
-whose reply fits (benign look-alikes and marketing answer with "~notice"; benign.yaml may also add texts
-to a chat intent by its name). `held_out` examples are the
+whose reply fits (benign look-alikes, marketing and everyday matters answer with "~notice", labelled
+"~notice:look-alike", "~notice:marketing", "~notice:everyday" so that stage 2 learns each kind on its own;
+benign.yaml may also add texts to a chat intent by its name). `held_out` examples are the
 ones a benchmark may leave out and ask: explainer phrases, scam scripts, benign texts, intent phrases;
 titles, red flags, names and keywords are always learned.
 """
@@ -40,9 +41,15 @@ def examples(catalog) -> list[Example]:
     if training is not None:
         found += [Example(t.label, t.text, t.lang, t.register, t.label, True) for t in training.scripts]
         intents = set(catalog.chat.intents)
-        found += [Example(f"~{t.label}" if t.label in intents else "~notice", t.text, t.lang, t.register, t.label, True)
-                  for t in training.benign]
+        found += [Example(f"~{t.label}" if t.label in intents else f"~notice:{kind_of_benign(t.label, catalog.types)}",
+                          t.text, t.lang, t.register, t.label, True) for t in training.benign]
     return found
+
+
+def kind_of_benign(key: str, types) -> str:
+    """The kind of a benign text written under `key` that is no chat intent: the look-alike of a scam type,
+    marketing, an everyday matter. Stage 2 learns each kind as its own class; all answer as "notice"."""
+    return "look-alike" if key in types else key
 
 
 def roles(catalog) -> dict[str, str]:
