@@ -232,8 +232,9 @@ def held_out(catalog, folds: int) -> tuple[Tally, Tally, float]:
 
 def threshold_sweep(stage_one, thresholds=(0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.875, 0.9)) -> None:
     """The held-out figures had stage 1 answered from other thresholds (the veto kept; its two exceptions, a
-    text that says it was a scam or names one, left out): what Matcher.SCAM was chosen from, the best mean
-    of top-1 and rejection."""
+    text that says it was a scam or names one, left out): what Matcher.SCAM was chosen from, the point that
+    keeps every held-out figure per language and register level with or above the baseline's, with the most
+    top-1 and top-3."""
     print(f"\n-- held-out content by stage-1 threshold, one for every language (now P(scam) >= {Matcher.SCAM}, "
           f"{Matcher.SCAM_LATIN} without Chinese; veto below {Matcher.VETO}) --")
     answered = lambda p, t, benign: p >= t and (p >= Matcher.VETO or not benign)  # noqa: E731
