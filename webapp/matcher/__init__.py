@@ -31,7 +31,7 @@ from .training import Example, examples, roles
 from .urgency import assess
 
 __all__ = ["Analysis", "Example", "Match", "Matcher", "TypeDoc", "normalise", "redact"]
-MODEL_VERSION = "ranker-10"  # bump when features or the model change: cached models are then rebuilt
+MODEL_VERSION = "ranker-11"  # bump when features or the model change: cached models are then rebuilt
 
 _SCAM_WORDS = re.compile(r"骗|诈|scam|fraud|cheat|conned|swindl")
 # The person says they were scammed: clearly a scam, whatever the type (then a hedged top 3).
@@ -182,12 +182,13 @@ class Matcher:
         urgency = assess(normal)
         if not self.ranker.knows(vector):  # nothing the matcher has ever seen
             return Analysis((), False, (), None, None)
-        p_scam = self.ranker.scam_probability(vector, normal)
+        raw = self.ranker.raw_vector(normal)
+        p_scam = self.ranker.scam_probability(vector, normal, raw)
         matches: list[Match] = []
         hedged = False
         victim_best = 0.0  # the likeliest type in which the person is the victim
         asked = p_scam >= min(self.SCAM, self.URGENT_SCAM, self.NAMED_SCAM)
-        ranked = self.ranker.type_probabilities(vector) if asked else []
+        ranked = self.ranker.type_probabilities(vector, raw) if asked else []
         best, second = (ranked[0][1], ranked[1][1] if len(ranked) > 1 else 0.0) if ranked else (0.0, 0.0)
         scammed = p_scam >= self.URGENT_SCAM and _SCAMMED.search(normal)  # they say so: never vetoed
         named = p_scam >= self.NAMED_SCAM and best >= self.NAMED_SURE and _SCAM_WORDS.search(normal)
