@@ -106,10 +106,11 @@ class Matcher:
         if self.ranker is None:
             tokens = self._tokens(cache_dir) if cache_dir else {}
             tokens = {text: tokens.get(text) or tokenised(text) for _, text in labelled}
-            self.ranker = Ranker(labelled, benign_labels, tokens, terms=self._terms)
+            # The tokens are saved while liblinear fits the models on the other core (it lets go of the GIL).
+            save_tokens = (lambda: self._save_tokens(cache_dir, tokens)) if cache_dir else None
+            self.ranker = Ranker(labelled, benign_labels, tokens, terms=self._terms, meanwhile=save_tokens)
             if cache_dir:
                 self._save(cache_dir, labelled)
-                self._save_tokens(cache_dir, tokens)
 
     @classmethod
     def from_catalog(cls, catalog, *, exclude: Iterable[Example] = (), cache_dir: str | Path | None = None) -> Matcher:
@@ -156,6 +157,7 @@ class Matcher:
     def _save_tokens(self, cache_dir: str | Path, tokens: dict) -> None:
         folder = Path(cache_dir)
         try:
+            folder.mkdir(parents=True, exist_ok=True)
             temporary = folder / ".tokens.tmp"
             temporary.write_bytes(marshal.dumps((self._TOKENS_VERSION, tokens)))
             temporary.replace(folder / self._TOKENS_FILE)

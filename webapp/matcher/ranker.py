@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from operator import itemgetter
 
@@ -180,12 +180,14 @@ class Ranker:
     TEMPERATURE = 2.0  # softmax over the SVM's margins (from held-out folds; it moves only hedging and runners-up)
 
     def __init__(self, examples: Sequence[tuple[str, str]], benign_labels: frozenset[str] | set[str],
-                 tokens: Mapping[str, Tokens] | None = None, terms: Sequence[bool] = ()):
+                 tokens: Mapping[str, Tokens] | None = None, terms: Sequence[bool] = (),
+                 meanwhile: Callable[[], object] | None = None):
         """examples: (label, normalised text); a label in `benign_labels` is not a scam. tokens: what
         `tokenised` gave for some of the texts before (kept by the Matcher between builds). terms: which
-        examples are key expressions rather than messages (weighed TERMS in stage 1)."""
+        examples are key expressions rather than messages (weighed TERMS in stage 1). meanwhile: work run
+        on this thread while the models are fitted on the other (the Matcher saves the tokens there)."""
         with threadpool_limits(1):  # small sparse problems: threads only fight each other (10x slower on 2 cores)
-            self._fit(examples, benign_labels, tokens or {}, terms)
+            self._fit(examples, benign_labels, tokens or {}, terms, meanwhile)
 
     @staticmethod
     def balance(scam: np.ndarray, chinese: np.ndarray) -> np.ndarray:
@@ -198,7 +200,7 @@ class Ranker:
         return weights
 
     def _fit(self, examples: Sequence[tuple[str, str]], benign_labels: frozenset[str] | set[str],
-             tokens: Mapping[str, Tokens], terms: Sequence[bool]) -> None:
+             tokens: Mapping[str, Tokens], terms: Sequence[bool], meanwhile: Callable[[], object] | None) -> None:
         labels = np.array([label for label, _ in examples])
         known = [tokens.get(text) or tokenised(text) for _, text in examples]
         self.space = _Space([features for features, _ in known], [weight for _, weight in BLOCKS.values()])
@@ -216,18 +218,25 @@ class Ranker:
             return (LogisticRegression(C=self.C_SCAM, solver="liblinear").fit(matrix, scam, sample_weight=weights),
                     LinearSVC(C=self.C_SVM, tol=self.TOL_SVM, random_state=0).fit(matrix, labels))
 
+        types_only = np.flatnonzero(scam)
+
+        def solve_raw():
+            # Stage 2's second view: a linear SVM over the scam types alone on the plain character grams (the
+            # raw view, counted for stage 1). Its margins are averaged with the features' SVM's (RAW_TYPES).
+            raw_model = LogisticRegression(C=self.C_RAW, solver="liblinear").fit(self.raw.matrix, scam, sample_weight=weights)
+            if len(set(labels[types_only])) < 2:
+                return raw_model, None
+            return raw_model, LinearSVC(C=self.C_RAW_SVM, tol=self.TOL_RAW_SVM, random_state=0).fit(
+                self.raw.matrix[types_only], labels[types_only])
+
         with ThreadPoolExecutor(1) as pool:  # one liblinear fit at a time: they share its random generator
             solving = pool.submit(solve)
             self.raw = _Space([(grams,) for _, grams in known], [1.0])
+            solving_raw = pool.submit(solve_raw)  # after `solve`, on the same thread
+            if meanwhile is not None:
+                meanwhile()
             scam_model, type_model = solving.result()
-        raw_model = LogisticRegression(C=self.C_RAW, solver="liblinear").fit(self.raw.matrix, scam, sample_weight=weights)
-        # Stage 2's second view: a linear SVM over the scam types alone on the plain character grams (the raw
-        # view, already counted for stage 1). Its margins are averaged with the features' SVM's (RAW_TYPES).
-        types_only = np.flatnonzero(scam)
-        raw_types = None
-        if len(set(labels[types_only])) > 1:
-            raw_types = LinearSVC(C=self.C_RAW_SVM, tol=self.TOL_RAW_SVM, random_state=0).fit(
-                self.raw.matrix[types_only], labels[types_only])
+            raw_model, raw_types = solving_raw.result()
         classes = [str(c) for c in type_model.classes_]
         kept = [i for i, c in enumerate(classes) if c not in benign_labels]
         none = [i for i, c in enumerate(classes) if c in benign_labels]
@@ -239,15 +248,13 @@ class Ranker:
         self._raw_coef, self._raw_bias = raw_model.coef_[0], float(raw_model.intercept_[0])
         self._type_w, self._type_bias = type_model.coef_[kept], type_model.intercept_[kept]
         raw_classes = [str(c) for c in raw_types.classes_] if raw_types is not None else []
-        if not raw_classes:  # one type or none: nothing to tell apart
-            self._raw_type_w, self._raw_type_bias = np.zeros((len(self.types), self.raw.width)), np.zeros(len(self.types))
-        elif len(raw_classes) > 2:
-            order = [raw_classes.index(slug) for slug in self.types]
-            self._raw_type_w, self._raw_type_bias = raw_types.coef_[order], raw_types.intercept_[order]
-        else:  # two types: one margin, positive for the second
+        if len(raw_classes) == 2:  # two types: one margin, positive for the second
             signs = np.array([1.0 if raw_classes.index(slug) else -1.0 for slug in self.types])
-            self._raw_type_w = signs[:, None] * raw_types.coef_[0]
-            self._raw_type_bias = signs * raw_types.intercept_[0]
+            self._raw_type_w, self._raw_type_bias = signs[:, None] * raw_types.coef_[0], signs * raw_types.intercept_[0]
+        else:  # three or more types; one or none: nothing to tell apart
+            order = [raw_classes.index(slug) for slug in self.types] if raw_classes else []
+            self._raw_type_w = raw_types.coef_[order] if raw_classes else np.zeros((len(self.types), self.raw.width))
+            self._raw_type_bias = raw_types.intercept_[order] if raw_classes else np.zeros(len(self.types))
         if len(classes) == 2:  # one margin, positive for the second class
             self._type_w = np.vstack([-type_model.coef_[0], type_model.coef_[0]])[kept]
             self._type_bias = np.array([-type_model.intercept_[0], type_model.intercept_[0]])[kept]
