@@ -503,6 +503,6 @@ def test_held_out_content_stays_above_a_floor(catalog):
     rejection = sum(not got[e] for e in benign) / len(benign)
     english = [e for e in benign if e.lang == "en"]
     english_rejection = sum(not got[e] for e in english) / len(english)
-    # This fold measured 0.856 / 0.940 / 0.956, English rejection 0.937 (all five: bench.chat --held-out).
-    assert top1 >= 0.855 and top3 >= 0.937 and rejection >= 0.952, (top1, top3, rejection)
-    assert english_rejection >= 0.932, english_rejection
+    # This fold measured 0.866 / 0.945 / 0.960, English rejection 0.937 (ranker-11; all five: bench.chat --held-out).
+    assert top1 >= 0.864 and top3 >= 0.943 and rejection >= 0.958, (top1, top3, rejection)
+    assert english_rejection >= 0.935, english_rejection
