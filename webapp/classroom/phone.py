@@ -107,7 +107,8 @@ def everyones(live: LiveSession) -> dict[str, Own]:
 
 def answered(me: dict, points: int) -> dict:
     """A question's `me` as it opened (everyones), once this player's answer is in: its points."""
-    return {**me, "answered": True, "gained": points, "text": {**me["text"], "gained": Words.now().gained % {"points": points}}}
+    text = {**me["text"], "gained": Words.now().gained % {"points": points}}
+    return {**me, "answered": True, "gained": points, "text": text}
 
 
 class Words(NamedTuple):

@@ -206,7 +206,7 @@ def quick_page(flask_app, environ: dict, connection: Connection, database: str, 
     token_hash = hash_token(token)
     shared = phone.shared_bodies.get((database, look.session_id, look.step, lang))
     own = shared.players.get(token_hash) if shared is not None and shared.version == look.version else None
-    if own is None or (own.me["feedback"] == "none"):
+    if own is None or own.me["feedback"] == "none":
         return None
     points = None
     if look.step.startswith("Q"):

@@ -4,14 +4,14 @@ At an assembly every phone answers within seconds of a question opening, and thr
 an answer cost about 8 ms of CPU, most of it the ORM and the request hooks. The commonest answer is simple:
 classroom.js sends the open question's form (a plain form body, Accept: application/json; a phone without
 JavaScript sends the same form itself), in time, from a player the host has not removed. That one is taken
-here, without a request context (pushing one cost about a third of the answer): the CSRF check flask-wtf
-would make, decided from the signed session cookie and the signed token (`csrf_passes`: only a certain yes
-counts), then Core statements on the gate's autocommit connection: one query for the session, the player
-and the database's clock, one INSERT, the "has everyone answered?" probe (and the reveal when they have); a
-repeat that the unique constraint refused is accepted, as the view does. Everything else goes to the view,
-with the request body put back as it came: a late answer, a bad choice or token, no player, a self-paced
-session. The view's rules are the rules; this is only a cheaper road to the same result for the one case:
-{"accepted": true} for the script, 303 to the play page for the form, as the view.
+here, without a request context (in a profile, pushing one and flask-wtf's protect() took a third of the
+answer): the CSRF check flask-wtf would make, decided from the signed session cookie and the signed token
+(`csrf_passes`: only a certain yes counts), then Core statements on the gate's autocommit connection: one
+query for the session, the player and the database's clock, one INSERT, the "has everyone answered?" probe
+(and the reveal when they have); a repeat that the unique constraint refused is accepted, as the view does.
+Everything else goes to the view, with the request body put back as it came: a late answer, a bad choice or
+token, no player, a self-paced session. The view's rules are the rules; this is only a cheaper road to the
+same result for the one case: {"accepted": true} for the script, 303 to the play page for the form.
 """
 
 from __future__ import annotations
@@ -130,8 +130,8 @@ def csrf_passes(flask_app, environ: dict, cookies, form: dict[str, list[str]]) -
         return False
     try:
         session = serializer.loads(cookie, max_age=int(flask_app.permanent_session_lifetime.total_seconds()))
-        token = URLSafeTimedSerializer(config.get("WTF_CSRF_SECRET_KEY") or flask_app.secret_key,
-                                       salt="wtf-csrf-token").loads(signed, max_age=config.get("WTF_CSRF_TIME_LIMIT", 3600))
+        signer = URLSafeTimedSerializer(config.get("WTF_CSRF_SECRET_KEY") or flask_app.secret_key, salt="wtf-csrf-token")
+        token = signer.loads(signed, max_age=config.get("WTF_CSRF_TIME_LIMIT", 3600))
     except BadData:
         return False
     secret = session.get(field) if isinstance(session, dict) else None
@@ -139,7 +139,8 @@ def csrf_passes(flask_app, environ: dict, cookies, form: dict[str, list[str]]) -
 
 
 def _store(flask_app, connection: Connection, code: str, token: str, index: int, raw_choice: list[str]) -> bytes | None:
-    row = connection.execute(_answer_query(connection.dialect.name), {"code": code, "token_hash": hash_token(token)}).first()
+    query = _answer_query(connection.dialect.name)
+    row = connection.execute(query, {"code": code, "token_hash": hash_token(token)}).first()
     if row is None:
         return None
     session_id, created_at, phase, open_index, deadline, scoring, time_limit, self_paced, player_id, now = row
