@@ -133,3 +133,76 @@ def test_the_join_form_is_drawn_once_and_each_phone_gets_its_own_token_and_cooki
         joined = phone.post("/join", data={"code": code, "nickname": name, "csrf_token": token})
         assert joined.status_code == 303 and joined.headers["Location"].endswith(f"/play/{code}")
         assert own_parts(phone.get(f"/play/{code}").get_data(as_text=True))[0] == name
+
+
+def whole_page(app, code: str, nickname: str) -> str:
+    """This player's play page as the view draws it whole (no drawing, no holes): what a filled one must equal."""
+    from webapp.classroom import phone, views
+
+    with app.test_request_context(f"/play/{code}"):
+        app.preprocess_request()
+        live = db.session.scalar(select(LiveSession).where(LiveSession.code == code))
+        player = db.session.scalar(select(Player).where(Player.live_session_id == live.id, Player.nickname == nickname))
+        return views.play_page(live, phone.me(live, player), nickname=player.nickname, csrf="token")
+
+
+def comparable(page: str) -> str:
+    """A play page less what differs from load to load: the CSRF token, the seconds left."""
+    page = re.sub(r'data-csrf="[^"]*"', 'data-csrf=""', page)
+    page = re.sub(r'(name="csrf_token" type="hidden" value=")[^"]*"', r'\1"', page)
+    return re.sub(r'data-remaining="[^"]*">\d+<', 'data-remaining="">0<', page)
+
+
+def test_each_step_page_is_drawn_once_per_kind_and_filled_for_each_phone_before_flask(make_app, database_uri, reached):
+    app = make_app(SQLALCHEMY_DATABASE_URI=database_uri, WTF_CSRF_ENABLED=True)
+    names = (*NAMES, "Ed")
+    code, host, phones = factories.hall(app, *names, time_limit=60, csrf=True)
+    host_client, counted = app.test_client(), reached(app)
+
+    def load(phone, name: str) -> str:
+        page = phone.get(f"/play/{code}")
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200 and page.headers["Cache-Control"] == "no-cache, private"
+        assert comparable(text) == comparable(whole_page(app, code, name)), name
+        nick, token = own_parts(text)
+        assert nick == name and "\ue000" not in text
+        if 'class="answer-form"' in text:
+            assert form_token(text) == token
+        return text
+
+    def loads(who) -> list[str]:
+        return [load(phones[i], names[i]) for i in who]
+
+    def answer(i: int, choice: str, token: str):
+        sent = phones[i].post(f"/play/{code}/answer", data={"question": "0", "choice": choice, "csrf_token": token})
+        assert sent.status_code == 303
+
+    assert host_client.post(f"{API}/{code}/advance", headers=host).status_code == 200
+    counted.clear()
+    questions = loads(range(4))
+    assert len(counted) == 1  # the first drawn by the view, the others filled before Flask
+    assert 'data-remaining="' in questions[1]
+
+    answer(0, "0", own_parts(questions[0])[1])  # the no-JS form: 303, then the answered page
+    answer(1, "1", own_parts(questions[1])[1])
+    counted.clear()
+    loads((0, 1))
+    assert len(counted) == 1  # a new kind of page (answered): drawn once
+    answer(2, "9", own_parts(questions[2])[1])  # refused: the view says why, with its flashed message
+    refused = phones[2].get(f"/play/{code}").get_data(as_text=True)
+    assert re.search(r"class=\"notice error\" role=\"alert\" data-reason=\"\w+\"", refused) and len(counted) == 3, refused
+    answer(2, "0", own_parts(questions[2])[1])
+
+    assert host_client.post(f"{API}/{code}/advance", headers=host).status_code == 200  # the reveal: Ed sent none
+    counted.clear()
+    loads(range(3))
+    assert len(counted) in (1, 2)  # one drawing for each feedback (right, wrong: who chose what decides)
+    before = len(counted)
+    loads((3, 3))  # no answer: the view looks each time (one that came too late may have come since)
+    assert len(counted) == before + 2
+
+    for _ in range(3):  # the second question, its reveal, the end
+        assert host_client.post(f"{API}/{code}/advance", headers=host).status_code == 200
+    counted.clear()
+    finals = loads(range(3))
+    assert len(counted) == 1 and all("final-rank" in text for text in finals)

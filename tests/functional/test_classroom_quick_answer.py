@@ -126,3 +126,36 @@ def test_other_bodies_reach_the_view_and_the_form_without_javascript_is_taken_to
     assert again.status_code == 303 and len(counted) == 1 and stored(app, "Bo").choice == [1]
     wrong_question = bo.post(f"/play/{code}/answer", data={"question": "1", "choice": "0"})  # the view says why
     assert wrong_question.status_code == 303 and len(counted) == 2
+
+
+def test_the_gate_takes_an_answer_only_where_flask_wtf_would_and_the_view_refuses_the_rest(make_app, database_uri, reached):
+    """quick_answer.csrf_passes decides without a request context; each case is sent through the real stack and
+    must end as flask-wtf's own check ends it: accepted before Flask, or refused by the view."""
+    app = make_app(SQLALCHEMY_DATABASE_URI=database_uri, WTF_CSRF_ENABLED=True, SESSION_COOKIE_SECURE=False)
+    code, host, phones = factories.hall(app, *(f"p{i}" for i in range(9)), time_limit=60, csrf=True)
+    assert app.test_client().post(f"{API}/{code}/advance", headers=host).status_code == 200
+    tokens = [html.unescape(re.search(r'data-csrf="([^"]+)"', phone.get(f"/play/{code}").get_data(as_text=True)).group(1))
+              for phone in phones]
+    counted = reached(app)
+    https = {"base_url": "https://localhost"}
+    here = {**JSON, "Referer": f"https://localhost/play/{code}"}
+    cases = [  # (phone, token, extra headers and options, accepted)
+        (0, tokens[0], {"headers": JSON}, True),
+        (1, tokens[1][:-2] + "AA", {"headers": JSON}, False),  # its signature tampered with
+        (2, tokens[3], {"headers": JSON}, False),  # another session's token
+        (3, "", {"headers": {**JSON, "X-CSRFToken": tokens[3]}}, True),  # in the header: the view takes it
+        (4, tokens[4], {"headers": here, **https}, True),  # HTTPS from this site
+        (5, tokens[5], {"headers": JSON, **https}, False),  # HTTPS with no referrer
+        (6, tokens[6], {"headers": {**JSON, "Referer": "https://evil.example/"}, **https}, False),
+    ]
+    for i, token, options, accepted in cases:
+        counted.clear()
+        sent = phones[i].post(f"/play/{code}/answer", data={"question": "0", "choice": "0", "csrf_token": token}, **options)
+        assert (sent.status_code == 200) == accepted, (i, sent.status_code)
+        assert (stored(app, f"p{i}") is not None) == accepted
+        assert len(counted) == (0 if accepted and i != 3 else 1), i  # a yes is the gate's, but from a header
+
+    phones[7].set_cookie("session", "not-a-signed-cookie")  # the secret's cookie replaced: no secret to match
+    counted.clear()
+    sent = phones[7].post(f"/play/{code}/answer", data={"question": "0", "choice": "0", "csrf_token": tokens[7]}, headers=JSON)
+    assert sent.status_code == 400 and len(counted) == 1 and stored(app, "p7") is None

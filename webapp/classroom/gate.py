@@ -113,28 +113,33 @@ class PollGate:
     def _page(self, code: str, environ: dict, start_response: Callable) -> Iterable[bytes]:
         """A player's play page. Reloaded by its <noscript> refresh with the Last-Modified it was given: a 304
         while the session is at the same lobby, answered question, reveal or end and the page would be drawn
-        in the same language and text size (phone.page_validator, phone.page_step). The lobby, when this
-        process has drawn it: filled in for this phone (phone_pages.quick_lobby). Otherwise the view draws it."""
+        in the same language and text size (phone.page_validator, phone.page_step). Otherwise, when this
+        process has drawn the step's page: filled in for this phone (phone_pages.quick_lobby, quick_page).
+        Else the view draws it."""
         cookies = parse_cookie(environ)
-        if PLAYER_COOKIE not in cookies:
+        look = self._look(code) if PLAYER_COOKIE in cookies else None
+        if look is None:  # no player, no such session, a question past its deadline: the view
             return self.app(environ, start_response)
         lang, large = request_tag(environ, cookies), cookies.get(TEXT_SIZE_COOKIE) == "large"
-        look = None
-        if since := environ.get("HTTP_IF_MODIFIED_SINCE", "").strip():
-            look = self._look(code)
-            if look is not None:  # at a question, only an answered page was given this step's date
-                validator = phone.page_validator(look.session_id, phone.page_step(look.step, True), lang, large)
-                if since == validator:
-                    environ["fangzha.gate"] = True
-                    start_response("304 Not Modified", [("Last-Modified", validator), *_PAGE_HEADERS])
-                    return [b""]
-        if self.session_cookie in cookies and (look is None or look.step == "L"):
-            lobby = self._on_connection(lambda connection: phone_pages.quick_lobby(
-                self.flask_app, environ, connection, self.database, code, cookies[PLAYER_COOKIE], lang, large))
-            if lobby is not None:
-                html, validator = lobby
-                return self._html(environ, start_response, html, [("Last-Modified", validator)])
-        return self.app(environ, start_response)
+        # at a question, only an answered page was given this step's date
+        validator = phone.page_validator(look.session_id, phone.page_step(look.step, True), lang, large)
+        if environ.get("HTTP_IF_MODIFIED_SINCE", "").strip() == validator:
+            environ["fangzha.gate"] = True
+            start_response("304 Not Modified", [("Last-Modified", validator), *_PAGE_HEADERS])
+            return [b""]
+        if self.session_cookie not in cookies:  # no CSRF secret yet: the view gives one
+            return self.app(environ, start_response)
+        token = cookies[PLAYER_COOKIE]
+        if look.step == "L":
+            page = self._on_connection(lambda connection: phone_pages.quick_lobby(
+                self.flask_app, environ, connection, self.database, code, token, lang, large))
+        else:
+            page = self._on_connection(lambda connection: phone_pages.quick_page(
+                self.flask_app, environ, connection, self.database, look, token, lang, large))
+        if page is None:
+            return self.app(environ, start_response)
+        html, validator = page
+        return self._html(environ, start_response, html, [("Last-Modified", validator)])
 
     def _join_form(self, code: str, environ: dict, start_response: Callable) -> Iterable[bytes]:
         """The join form the QR code opens, filled for this phone when this process has drawn it."""
@@ -158,14 +163,16 @@ class PollGate:
 
     @staticmethod
     def _own(shared: phone.Shared, look: live_rules.Look, token: str) -> dict | None | bool:
-        """The player's own part to send with a shared body: None for a question; at a reveal, theirs as drawn
-        for this version; False when the view must answer (a removal moved the version, or a player the
-        drawing did not know: joined since, or removed)."""
-        if shared.mine is None:
+        """The player's own part to send with a shared body: None for a question (the phone has not answered
+        it yet, its points are those of the last reveal); at a reveal or the end, theirs as drawn for this
+        version; False when the view must answer (a removal moved the version, or a player the drawing did
+        not know: joined since, or removed)."""
+        if look.step.startswith("Q"):
             return None
         if shared.version != look.version:
             return False
-        return shared.mine.get(hash_token(token), False)
+        own = shared.players.get(hash_token(token))
+        return False if own is None else own.me
 
     @staticmethod
     def _reply(environ: dict, start_response: Callable, status: str, etag: str | None, body: bytes) -> Iterable[bytes]:

@@ -88,19 +88,27 @@ def me(live: LiveSession, player: Player) -> dict:
     return mine(live, standing, answer, late)
 
 
-def everyones(live: LiveSession) -> dict[str, dict]:
-    """Every active player's `me` at a reveal, by token hash, from three queries (and the cached
-    standings) instead of three per phone: the gate answers each phone's poll from it. The lines'
-    words are looked up once for the hall, not three times a player (half of the drawing at 1,000)."""
+def everyones(live: LiveSession) -> dict[str, Own]:
+    """Every active player's nickname and `me` by token hash, from a few queries (and the cached standings)
+    instead of three per phone: the gate answers each phone's poll and page from it. At a question, `me` as
+    the question opened (no answer yet: the gate looks that up). The lines' words are looked up once for the
+    hall, not three times a player (half of the drawing at 1,000)."""
     index, words = live.question_index, Words.now()
-    answers = {answer.player_id: answer for answer in queries.answers_of(live, index)}
-    late = queries.late_players(live, index)
+    between = live.phase != Phase.QUESTION
+    answers = {answer.player_id: answer for answer in queries.answers_of(live, index)} if between else {}
+    late = queries.late_players(live, index) if between else set()
     standings = results.standings_by_player(live)
     return {
-        player.token_hash: mine(live, standings.get(player.id), answers.get(player.id),
-                                player.id in late and player.id not in answers, words)
-        for player in queries.players_of(live)
+        token_hash: Own(nickname, mine(live, standings.get(player_id), answers.get(player_id),
+                                       player_id in late and player_id not in answers, words))
+        for player_id, token_hash, nickname in queries.player_names(live)
     }
+
+
+def answered(me: dict, points: int) -> dict:
+    """A question's `me` as it opened (everyones), once this player's answer is in: its points."""
+    text = {**me["text"], "gained": Words.now().gained % {"points": points}}
+    return {**me, "answered": True, "gained": points, "text": text}
 
 
 class Words(NamedTuple):
@@ -152,10 +160,15 @@ def fragment(live: LiveSession) -> str:
     return _fragments.get((live.id, live.version, current_tag()), draw)
 
 
+class Own(NamedTuple):
+    nickname: str
+    me: dict  # phone.me as of the drawing's version (at a question: as it opened, before this player answered)
+
+
 class Shared(NamedTuple):
     version: int
     body: dict  # the poll's body without `remaining` and `me`
-    mine: dict[str, dict] | None  # a reveal's or the end's: every player's `me` by token hash (a question needs none)
+    players: dict[str, Own]  # every active player's own part by token hash, as of `version` (everyones)
 
 
 class SharedBodies:
@@ -188,20 +201,23 @@ class SharedBodies:
 shared_bodies = SharedBodies()
 
 
+def poll_body(live: LiveSession) -> dict:
+    """A poll's body when the step has moved, as every phone gets it (`remaining` and `me` are added)."""
+    return {
+        "version": live.version, "phase": live.phase, "index": live.question_index, "remaining": None,
+        "poll_ms": results.poll_interval(live, current_tag()), "html": fragment(live),
+    }
+
+
+def shared(live: LiveSession) -> Shared:
+    """The step's shared drawing in this process (not the lobby's: it changes with every join)."""
+    key = (str(db.engine.url), live.id, live_rules.phone_step(live.phase, live.question_index), current_tag())
+    return shared_bodies.drawn(key, live.version, lambda: Shared(live.version, poll_body(live), everyones(live)))
+
+
 def state(live: LiveSession, player: Player) -> dict:
     """The body of a phone's poll when its step has moved."""
-    def body() -> dict:
-        return {
-            "version": live.version, "phase": live.phase, "index": live.question_index, "remaining": None,
-            "poll_ms": results.poll_interval(live, current_tag()), "html": fragment(live),
-        }
-
-    if live.phase == Phase.LOBBY:  # it changes with every join: drawn each time
-        drawn = body()
-    else:
-        key = (str(db.engine.url), live.id, live_rules.phone_step(live.phase, live.question_index), current_tag())
-        everyone = live.phase != Phase.QUESTION
-        drawn = shared_bodies.drawn(key, live.version, lambda: Shared(live.version, body(), everyones(live) if everyone else None)).body
+    drawn = poll_body(live) if live.phase == Phase.LOBBY else shared(live).body  # a lobby changes with every join
     if live.phase == Phase.QUESTION and live.deadline is not None:
         drawn = {**drawn, "remaining": results.seconds_left(live)}
     # the view's own answer is always drawn afresh: it is also where a phone asks again when its part of a

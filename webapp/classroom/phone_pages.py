@@ -17,6 +17,7 @@ when the phone has no Flask session yet, gives it one holding the CSRF secret, a
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from functools import cache
@@ -28,13 +29,17 @@ from markupsafe import Markup, escape
 from sqlalchemy import Connection, bindparam, select
 
 from ..extensions import db
-from ..models import LiveSession, Phase, Player
-from . import codes, queries
+from ..models import Answer, LiveSession, Phase, Player
+from . import codes, phone, queries, results
+from . import live as live_rules
 from .codes import hash_token
 from .phone import SharedBodies, page_validator
 
-_HOLE = re.compile("\ue000(nickname|csrf)\ue001")  # private-use characters: never in a template or a translation
-HOLES = {name: Markup(f"\ue000{name}\ue001") for name in ("nickname", "csrf")}
+_HOLE = re.compile("\ue000([a-z]+)\ue001")  # private-use characters: never in a template or a translation
+ME_TEXT = ("strip", "gained", "rank", "final")  # a player's own lines (phone.mine)
+HOLES = {name: Markup(f"\ue000{name}\ue001") for name in ("nickname", "csrf", *ME_TEXT, "remaining", "seconds")}
+OWN_HOLES = {name: HOLES[name] for name in ("nickname", "csrf")}  # a lobby's and a join form's
+PAGE_HOLES = {name: HOLES[name] for name in ("nickname", "csrf", "remaining", "seconds")}  # a step's, but `me`
 
 
 class Holed(NamedTuple):
@@ -45,10 +50,9 @@ class Holed(NamedTuple):
     def of(cls, version: int, html: str) -> Holed:
         return cls(version, tuple(_HOLE.split(html)))
 
-    def fill(self, nickname: str, csrf: str) -> str:
-        values = {"nickname": str(escape(nickname)), "csrf": str(escape(csrf))}
+    def fill(self, **values: str) -> str:
         parts = list(self.parts)
-        parts[1::2] = [values[name] for name in parts[1::2]]
+        parts[1::2] = [str(escape(values[name])) for name in parts[1::2]]
         return "".join(parts)
 
 
@@ -71,7 +75,7 @@ def lobby(live: LiveSession, player: Player, lang: str, large_text: bool, draw: 
     poll_ms = codes.poll_ms(queries.player_count(live))
     drawn = lobby_pages.drawn(key(str(db.engine.url), live.id, lang, large_text), poll_ms,
                               lambda: Holed.of(poll_ms, draw(poll_ms)))
-    return drawn.fill(player.nickname, generate_csrf())
+    return drawn.fill(nickname=player.nickname, csrf=generate_csrf())
 
 
 @cache
@@ -102,7 +106,7 @@ def quick_lobby(flask_app, environ: dict, connection: Connection, database: str,
     with flask_app.request_context(environ):
         if not plain_request() or flask_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") not in session:
             return None
-        return drawn.fill(row.nickname, generate_csrf()), page_validator(row.id, "L", lang, large_text)
+        return drawn.fill(nickname=row.nickname, csrf=generate_csrf()), page_validator(row.id, "L", lang, large_text)
 
 
 JOIN_QUERY = re.compile(r"code=(\d{6})")  # the address the QR code and the host screen give
@@ -117,7 +121,7 @@ def join_form(app, code: str, lang: str, large_text: bool, draw: Callable[[str],
     """The join form of this code filled with this request's CSRF token; `draw(hole)` renders it with the
     token's hole, once per code, language and text size."""
     drawn = join_forms(app).drawn((code, lang, large_text), 0, lambda: Holed.of(0, draw(HOLES["csrf"])))
-    return drawn.fill("", generate_csrf())
+    return drawn.fill(csrf=generate_csrf())
 
 
 def quick_join_form(flask_app, environ: dict, code: str, lang: str, large_text: bool) -> tuple[str, list[str]] | None:
@@ -130,10 +134,90 @@ def quick_join_form(flask_app, environ: dict, code: str, lang: str, large_text: 
     with flask_app.request_context(environ) as context:
         if not plain_request():
             return None
-        html = drawn.fill("", generate_csrf())
+        html = drawn.fill(csrf=generate_csrf())
         cookies = []
         if session.modified:  # a new secret: the cookie the view's response would set
             response = flask_app.response_class()
             flask_app.session_interface.save_session(flask_app, context.session, response)
             cookies = response.headers.getlist("Set-Cookie")
         return html, cookies
+
+
+# -- the play page at a question, a reveal, the end --------------------------------------------------------
+# A phone without JavaScript loads its play page at every step (its refresh), and after each answer it sends.
+# Drawn whole that is about 10 ms of a worker; the same page for every player of the step but their own
+# lines, which `me` sets. So a step's page is drawn once per variant (what `me` changes in the page's shape:
+# answered or not, which feedback, whether a rank or final line shows) with holes for the player's own lines,
+# nickname, CSRF token and the seconds left; the view fills it, and so does the gate (`quick_page`) from the
+# step's shared drawing (phone.shared: every player's nickname and `me`).
+
+step_pages = SharedBodies(256)
+
+
+def variant(me: dict) -> tuple:
+    """What of a player's `me` a play page's drawing depends on (everything else in `me` is a hole)."""
+    text = me["text"]
+    return me["answered"], me["feedback"], bool(text["rank"]), bool(text["final"])
+
+
+def step_key(database: str, session_id: int, step: str, lang: str, large_text: bool, me: dict) -> tuple:
+    return (database, session_id, step, lang, large_text, variant(me))
+
+
+def fill_page(drawn: Holed, nickname: str, csrf: str, me: dict, remaining: float | None) -> str:
+    """A step's drawing filled for one player (`remaining`: the open question's seconds left, if timed)."""
+    values = {**me["text"], "nickname": nickname, "csrf": csrf}
+    if remaining is not None:
+        values |= {"remaining": str(remaining), "seconds": str(math.ceil(remaining))}
+    return drawn.fill(**values)
+
+
+def step_page(live: LiveSession, nickname: str, me: dict, lang: str, large_text: bool,
+              draw: Callable[[dict, dict], str]) -> str:
+    """This player's page at a question, reveal or the end (`me`: phone.me), filled from the process's drawing
+    of its variant; the view's road, for the plain request. `draw(me, holes)` renders it with holes. The step's
+    shared drawing is made too (phone.shared), so that the gate can fill the next phones' pages itself."""
+    phone.shared(live)
+    step = live_rules.phone_step(live.phase, live.question_index)
+    key = step_key(str(db.engine.url), live.id, step, lang, large_text, me)
+    holed = {**me, "text": {name: HOLES[name] for name in ME_TEXT}}
+    drawn = step_pages.drawn(key, live.version, lambda: Holed.of(live.version, draw(holed, PAGE_HOLES)))
+    timed = live.phase == Phase.QUESTION and live.deadline is not None
+    return fill_page(drawn, nickname, generate_csrf(), me, results.seconds_left(live) if timed else None)
+
+
+@cache
+def _points_query(dialect: str):
+    """Core, built once: the points of one player's answer (by token hash) to one question of a session."""
+    answer, player = Answer.__table__, Player.__table__
+    return (
+        select(answer.c.points).join(player, player.c.id == answer.c.player_id)
+        .where(player.c.live_session_id == bindparam("session_id"), player.c.token_hash == bindparam("token_hash"),
+               answer.c.question_index == bindparam("index"))
+    )
+
+
+def quick_page(flask_app, environ: dict, connection: Connection, database: str, look: live_rules.Look, token: str,
+               lang: str, large_text: bool) -> tuple[str, str] | None:
+    """The play page of this phone at a question, reveal or the end (`look`: where the session is), filled from
+    this process's drawings, and its Last-Modified; None when the view must draw it: the step or this variant
+    not drawn here yet at this version, a player the drawing did not know, a reveal where this player had no
+    answer (one that came too late may have come since), not the plain request."""
+    token_hash = hash_token(token)
+    shared = phone.shared_bodies.get((database, look.session_id, look.step, lang))
+    own = shared.players.get(token_hash) if shared is not None and shared.version == look.version else None
+    if own is None or own.me["feedback"] == "none":
+        return None
+    points = None
+    if look.step.startswith("Q"):
+        points = connection.execute(_points_query(connection.dialect.name), {
+            "session_id": look.session_id, "token_hash": token_hash, "index": int(look.step[1:])}).scalar()
+    with flask_app.request_context(environ):
+        if not plain_request() or flask_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") not in session:
+            return None
+        me = phone.answered(own.me, points) if points is not None else own.me
+        drawn = step_pages.get(step_key(database, look.session_id, look.step, lang, large_text, me))
+        if drawn is None or drawn.version != look.version:
+            return None
+        html = fill_page(drawn, own.nickname, generate_csrf(), me, look.seconds_left)
+        return html, page_validator(look.session_id, phone.page_step(look.step, me["answered"]), lang, large_text)

@@ -25,6 +25,12 @@ def players_of(live: LiveSession) -> list[Player]:
     return list(db.session.scalars(select(Player).where(active_players(live.id)).order_by(Player.id)))
 
 
+def player_names(live: LiveSession) -> list[tuple[int, str, str]]:
+    """(id, token hash, nickname) of every active player, as plain rows (a hall of them: no ORM objects)."""
+    stmt = select(Player.id, Player.token_hash, Player.nickname).where(active_players(live.id)).order_by(Player.id)
+    return [tuple(row) for row in db.session.execute(stmt)]
+
+
 def player_count(live: LiveSession) -> int:
     return db.session.scalar(select(func.count(Player.id)).where(active_players(live.id))) or 0
 

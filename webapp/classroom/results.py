@@ -95,8 +95,9 @@ _states = VersionCache(256)
 # -- the leaderboard -----------------------------------------------------------------------------
 
 
-def leaderboard(live: LiveSession, limit: int | None = None) -> list[Standing]:
-    """SUM(points) per player, highest first, then the most right answers.
+def leaderboard(live: LiveSession, limit: int | None = None, as_opened: bool = False) -> list[Standing]:
+    """SUM(points) per player, highest first, then the most right answers; `as_opened`, during a question:
+    as it stood when the question opened (its answers count from its reveal on).
 
     Equal points and equal right answers share a rank, standard competition style (1, 1, 3): two
     players on 0 points are both last, not 5th and 6th. Within a rank the list still has one order
@@ -104,9 +105,12 @@ def leaderboard(live: LiveSession, limit: int | None = None) -> list[Standing]:
     total = func.coalesce(func.sum(Answer.points), 0)
     rights = queries.right_count()
     last_scoring = func.max(case((Answer.points > 0, Answer.answered_at), else_=None))
+    counted = Answer.player_id == Player.id
+    if as_opened and live.phase == Phase.QUESTION:
+        counted &= Answer.question_index != live.question_index
     stmt = (
         select(Player.id, Player.nickname, total, rights)
-        .outerjoin(Answer, Answer.player_id == Player.id)
+        .outerjoin(Answer, counted)
         .where(queries.active_players(live.id))
         .group_by(Player.id, Player.nickname)
         .order_by(total.desc(), rights.desc(), last_scoring.asc(), Player.id.asc())
@@ -138,9 +142,10 @@ def podium(live: LiveSession) -> list[Standing]:
 def ranking(live: LiveSession) -> list[Standing]:
     """The whole leaderboard, computed once per session version in each worker process.
 
-    Only asked for between questions (reveal, finished), when no answer can change it: the version
-    moves with every phase change, join and removal, so a cached ranking is never stale."""
-    return _rankings.get((live.id, live.version), lambda: leaderboard(live))
+    No answer can change it: between questions (reveal, finished) none come, and during a question it is the
+    leaderboard as the question opened (a phone's points line). The version moves with every phase change,
+    join and removal, so a cached ranking is never stale."""
+    return _rankings.get((live.id, live.version), lambda: leaderboard(live, as_opened=True))
 
 
 def standing_of(live: LiveSession, player: Player) -> Standing | None:

@@ -215,32 +215,44 @@ def play(code: str):
             return gone_page(live)
         return redirect(url_for("classroom.join", code=live.code), 303)
     live_rules.expire_if_due(live)
-    large, step = bool(g.get("large_text")), live_rules.phone_step(live.phase, live.question_index)
+    lang, large = current_tag(), bool(g.get("large_text"))
+    step = live_rules.phone_step(live.phase, live.question_index)
     if live.phase == Phase.LOBBY and phone_pages.plain_request():  # a hall's lobby: drawn once, filled per phone
-        html = phone_pages.lobby(live, player, current_tag(), large,
-                                 lambda poll_ms: play_page(live, phone.me(live, player), poll_ms, **phone_pages.HOLES))
+        html = phone_pages.lobby(live, player, lang, large,
+                                 lambda poll_ms: play_page(live, phone.me(live, player), poll_ms, **phone_pages.OWN_HOLES))
     else:
         mine = phone.me(live, player)
-        html = play_page(live, mine, nickname=player.nickname, csrf=generate_csrf())
+        if phone_pages.plain_request():  # a step's page: drawn once per variant, filled per phone
+            html = phone_pages.step_page(live, player.nickname, mine, lang, large,
+                                         lambda holed, holes: play_page(live, holed, **holes))
+        else:
+            html = play_page(live, mine, nickname=player.nickname, csrf=generate_csrf())
         step = phone.page_step(step, mine["answered"])
     response = make_response(html)
     # revalidated on every load; a page without JavaScript reloads it with this date (phone.page_validator)
     response.headers["Cache-Control"] = "no-cache, private"
-    response.headers["Last-Modified"] = phone.page_validator(live.id, step, current_tag(), large)
+    response.headers["Last-Modified"] = phone.page_validator(live.id, step, lang, large)
     return response
 
 
-def play_page(live: LiveSession, mine: dict, poll_ms: int | None = None, **own: str) -> str:
+def play_page(live: LiveSession, mine: dict, poll_ms: int | None = None, remaining: str | None = None,
+              seconds: str | None = None, **own: str) -> str:
     """The play page with this player's own part (`mine`: phone.me); `own` are the nickname and CSRF token
-    (or phone_pages' holes for them), `poll_ms` the interval it polls at when the caller counted the players."""
+    (or phone_pages' holes for them, and for the seconds left: `remaining`, `seconds`), `poll_ms` the interval
+    it polls at when the caller counted the players."""
     state = results.public_state(live, current_tag(), answers=False)  # the count is the host's
     if poll_ms is not None:
         state["poll_ms"] = poll_ms
+    if remaining is not None and state["remaining"] is not None:
+        state["remaining"] = remaining
+    form = AnswerForm(question=live.question_index)
+    if "csrf_token" in form:  # (none when CSRF is off) the token given, or its hole
+        form.csrf_token.current_token = own["csrf"]
     return render_template(
         "classroom/play.html", live=live, question=sessions.current_question(live), me=mine,
-        answer=mine["answered"], public=False, state=state,
+        answer=mine["answered"], public=False, state=state, seconds_shown=seconds,
         podium=results.podium(live) if live.phase == Phase.FINISHED else [],
-        form=AnswerForm(question=live.question_index), state_url=url_for("classroom.phone_state", code=live.code),
+        form=form, state_url=url_for("classroom.phone_state", code=live.code),
         poll_etag=phone.etag_of(live), **own,
     )
 
