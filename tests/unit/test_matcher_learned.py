@@ -111,6 +111,19 @@ def test_pasted_scripts_of_the_weakest_types_match(matcher, text, slug):
     assert not analysis.hedged
 
 
+def test_a_question_about_a_named_scam_gets_the_types_answer(matcher):
+    """Asking how to guard against a scam named by one of its type's key expressions is about that scam, even
+    where stage 1 alone finds the short question not scam-like enough; the same words without the question,
+    or a question about a name no type has, stay with the threshold."""
+    for text, slug in (("怎么防假客服", "fake-customer-service"), ("杀猪盘怎么识别", "romance-investment"),
+                       ("冒充公检法的骗局怎么识别", "impersonate-authorities")):
+        analysis = matcher.analyse(text)
+        assert analysis.scam_probability < Matcher.SCAM, text  # stage 1 alone would say: not a scam
+        assert analysis.matches and analysis.matches[0].slug == slug, (text, analysis.matches)
+    for text in ("银行卡丢了怎么挂失", "怎么防止手机没电", "is it cold in Beijing today, is that normal"):
+        assert not matcher.analyse(text).matches, text
+
+
 def test_a_clear_scam_of_unclear_type_gets_a_hedged_top_three(matcher):
     analysis = matcher.analyse("我被骗了，钱没了，怎么办")  # says it was a scam, says nothing of which
     assert analysis.hedged and len(analysis.matches) == 3
