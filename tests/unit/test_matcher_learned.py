@@ -139,6 +139,7 @@ def test_a_question_naming_a_scam_of_one_type_gets_that_type_below_the_scam_thre
 
     strict = copy.copy(matcher)
     strict.SCAM = 0.999  # the usual threshold out of reach: only the rule for a named scam answers
+    strict.ASKED_SCAM = 1.1  # (and not the one for a question naming a type's key expression)
     analysis = strict.analyse(text)
     assert analysis.scam_probability >= Matcher.NAMED_SCAM
     assert analysis.matches and analysis.matches[0].slug == slug
