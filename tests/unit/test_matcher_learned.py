@@ -336,7 +336,7 @@ def test_stage_one_asks_three_views_and_balances_each_language():
 
 
 def test_stage_two_averages_the_features_svm_and_the_raw_grams_svm():
-    """P(type | scam): a softmax over the mean of two views' margins, the matcher's features' SVM and an SVM
+    """P(type | scam): a softmax over the sum of two views' margins, the matcher's features' SVM and an SVM
     over the types alone on the plain character grams (weighed Ranker.RAW_TYPES)."""
     import numpy as np
 
@@ -351,7 +351,7 @@ def test_stage_two_averages_the_features_svm_and_the_raw_grams_svm():
     vector, raw = ranker.vector(text), ranker.raw_vector(text)
     features = ranker._type_w @ vector.toarray()[0] + ranker._type_bias
     grams = ranker._raw_type_w @ raw.toarray()[0] + ranker._raw_type_bias
-    margins = (features + Ranker.RAW_TYPES * grams) * Ranker.TEMPERATURE / (1 + Ranker.RAW_TYPES)
+    margins = (features + Ranker.RAW_TYPES * grams) * Ranker.TEMPERATURE
     expected = np.exp(margins - margins.max()) / np.exp(margins - margins.max()).sum()
     got = dict(ranker.type_probabilities(vector, raw))
     assert np.allclose([got[t] for t in ranker.types], expected)
