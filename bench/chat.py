@@ -221,8 +221,9 @@ def held_out(catalog, folds: int) -> tuple[Tally, Tally, float]:
                 ask(b, baseline, text, expect, None, groups)
                 normal = normalise(text)
                 vector = matcher.ranker.vector(normal)
-                ranked = [slug for slug, _ in matcher.ranker.type_probabilities(vector)[:3]]
-                stage_one.append((expect, matcher.ranker.scam_probability(vector, normal), ranked,
+                raw = matcher.ranker.raw_vector(normal)
+                ranked = [slug for slug, _ in matcher.ranker.type_probabilities(vector, raw)[:3]]
+                stage_one.append((expect, matcher.ranker.scam_probability(vector, normal, raw), ranked,
                                   matcher.ranker.looks_benign(vector)))
     side_by_side(f"held-out content ({folds}-fold; zh-Hans also asked in zh-Hant)", a, b, ("top1", "top3", "reject"))
     breakdown("held-out content", a)

@@ -43,6 +43,24 @@ def test_pairs_join_the_claimed_identity_with_the_request():
     assert "pair:nobody*link" in pairs("点击链接领取")
 
 
+def test_cues_pool_the_ways_of_saying_one_thing_whatever_the_type():
+    from webapp.matcher.cues import cues
+
+    def said(text):
+        return {name for name, _ in cues(normalise(text))}
+
+    assert "after" in said("我已经转了两万过去") and "after" in said("I already paid the deposit")
+    assert "after" in said("已經交了保證金")  # Traditional script reads as Simplified
+    assert "loss" in said("平台上的钱提不出来") and "loss" in said("then the seller blocked me")
+    assert "guard" in said("家里老人怎么防AI换脸") and "guard" in said("how do I spot a fake officer")
+    assert "doubt" in said("在家跑分一天赚几百是真的吗") and "doubt" in said("is this a scam")
+    assert "help" in said("钱转过去了，现在怎么办") and "help" in said("what should I do now")
+    assert "denial" in said("其实我在宿舍好好的") and "denial" in said("but I never called her")
+    assert "pressure" in said("今天之内必须交清，否则冻结") and "pressure" in said("pay within 12 hours")
+    assert said("今天天气很好，出去走走") == set() and said("my grandson showed me how to video call") == set()
+    assert "cue:after" in pairs("已经付了定金")  # in the pairs block of the matcher's features
+
+
 def test_pair_features_carry_where_they_were_seen():
     text = normalise("领导让我转账")
     for feature, start, end in pair_features(text):
@@ -93,11 +111,25 @@ def test_pasted_scripts_of_the_weakest_types_match(matcher, text, slug):
     assert not analysis.hedged
 
 
+def test_a_question_about_a_named_scam_gets_the_types_answer(matcher):
+    """Asking how to guard against a scam named by one of its type's key expressions is about that scam, even
+    where stage 1 alone finds the short question not scam-like enough; the same words without the question,
+    or a question about a name no type has, stay with the threshold."""
+    for text, slug in (("怎么防假客服", "fake-customer-service"), ("杀猪盘怎么识别", "romance-investment"),
+                       ("冒充公检法的骗局怎么识别", "impersonate-authorities")):
+        analysis = matcher.analyse(text)
+        assert analysis.scam_probability < Matcher.SCAM, text  # stage 1 alone would say: not a scam
+        assert analysis.matches and analysis.matches[0].slug == slug, (text, analysis.matches)
+    for text in ("银行卡丢了怎么挂失", "怎么防止手机没电", "is it cold in Beijing today, is that normal"):
+        assert not matcher.analyse(text).matches, text
+
+
 def test_a_clear_scam_of_unclear_type_gets_a_hedged_top_three(matcher):
     analysis = matcher.analyse("我被骗了，钱没了，怎么办")  # says it was a scam, says nothing of which
     assert analysis.hedged and len(analysis.matches) == 3
     assert analysis.urgent
-    ranked = matcher.ranker.type_probabilities(matcher.ranker.vector(normalise("我被骗了，钱没了，怎么办")))
+    text = normalise("我被骗了，钱没了，怎么办")
+    ranked = matcher.ranker.type_probabilities(matcher.ranker.vector(text), matcher.ranker.raw_vector(text))
     assert ranked[0][1] < Matcher.SURE  # no type is sure: that is what hedging means
 
 
@@ -107,6 +139,7 @@ def test_a_question_naming_a_scam_of_one_type_gets_that_type_below_the_scam_thre
 
     strict = copy.copy(matcher)
     strict.SCAM = 0.999  # the usual threshold out of reach: only the rule for a named scam answers
+    strict.ASKED_SCAM = 1.1  # (and not the one for a question naming a type's key expression)
     analysis = strict.analyse(text)
     assert analysis.scam_probability >= Matcher.NAMED_SCAM
     assert analysis.matches and analysis.matches[0].slug == slug
@@ -302,6 +335,29 @@ def test_stage_one_asks_three_views_and_balances_each_language():
     assert both > ranker.scam_probability(ranker.vector(normalise("你好")), normalise("你好"))
 
 
+def test_stage_two_averages_the_features_svm_and_the_raw_grams_svm():
+    """P(type | scam): a softmax over the sum of two views' margins, the matcher's features' SVM and an SVM
+    over the types alone on the plain character grams (weighed Ranker.RAW_TYPES)."""
+    import numpy as np
+
+    from webapp.matcher.ranker import Ranker
+
+    texts = ["有人让我转账到安全账户", "公安说我涉嫌洗钱", "客服说要交解冻费", "客服让我开屏幕共享",
+             "主播带我投资虚拟币", "导师说这个平台稳赚", "你好", "今天天气很好"]
+    labels = ["a", "a", "b", "b", "c", "c", "~greeting", "~offtopic"]
+    ranker = Ranker([(label, normalise(text)) for label, text in zip(labels, texts)], {"~greeting", "~offtopic"})
+    assert ranker.types == ("a", "b", "c") and ranker._raw_type_w.shape == (3, ranker.raw.width)
+    text = normalise("客服让我交解冻费")
+    vector, raw = ranker.vector(text), ranker.raw_vector(text)
+    features = ranker._type_w @ vector.toarray()[0] + ranker._type_bias
+    grams = ranker._raw_type_w @ raw.toarray()[0] + ranker._raw_type_bias
+    margins = (features + Ranker.RAW_TYPES * grams) * Ranker.TEMPERATURE
+    expected = np.exp(margins - margins.max()) / np.exp(margins - margins.max()).sum()
+    got = dict(ranker.type_probabilities(vector, raw))
+    assert np.allclose([got[t] for t in ranker.types], expected)
+    assert max(got, key=got.get) == "b" and np.isclose(sum(got.values()), 1.0)
+
+
 def test_key_expressions_weigh_little_in_stage_one_and_fully_in_stage_two():
     """A type's key expressions (titles, red flags, keywords) are not messages: in stage 1 they weigh
     Ranker.TERMS, so a short text is not a scam for looking like one; stage 2 still learns them."""
@@ -316,7 +372,7 @@ def test_key_expressions_weigh_little_in_stage_one_and_fully_in_stage_two():
     plain = Ranker(examples, benign)
     text = normalise("解冻费")
     assert weighed.scam_probability(weighed.vector(text), text) < plain.scam_probability(plain.vector(text), text)
-    assert weighed.type_probabilities(weighed.vector(text))[0][0] == "a"
+    assert weighed.type_probabilities(weighed.vector(text), weighed.raw_vector(text))[0][0] == "a"
 
 
 def test_the_matcher_passes_the_catalogs_titles_red_flags_and_keywords_as_terms(catalog, matcher):
@@ -461,6 +517,6 @@ def test_held_out_content_stays_above_a_floor(catalog):
     rejection = sum(not got[e] for e in benign) / len(benign)
     english = [e for e in benign if e.lang == "en"]
     english_rejection = sum(not got[e] for e in english) / len(english)
-    # This fold measured 0.856 / 0.940 / 0.956, English rejection 0.937 (all five: bench.chat --held-out).
-    assert top1 >= 0.855 and top3 >= 0.937 and rejection >= 0.952, (top1, top3, rejection)
-    assert english_rejection >= 0.932, english_rejection
+    # This fold measured 0.866 / 0.945 / 0.960, English rejection 0.937 (ranker-11; all five: bench.chat --held-out).
+    assert top1 >= 0.864 and top3 >= 0.943 and rejection >= 0.958, (top1, top3, rejection)
+    assert english_rejection >= 0.935, english_rejection

@@ -23,6 +23,7 @@ import jieba
 import pypinyin
 import sklearn
 
+from .cues import cues
 from .features import CJK_RUN, prepare
 from .normalise import normalise
 from .ranker import Ranker, tokenised
@@ -31,7 +32,7 @@ from .training import Example, examples, roles
 from .urgency import assess
 
 __all__ = ["Analysis", "Example", "Match", "Matcher", "TypeDoc", "normalise", "redact"]
-MODEL_VERSION = "ranker-10"  # bump when features or the model change: cached models are then rebuilt
+MODEL_VERSION = "ranker-11"  # bump when features or the model change: cached models are then rebuilt
 
 _SCAM_WORDS = re.compile(r"骗|诈|scam|fraud|cheat|conned|swindl")
 # The person says they were scammed: clearly a scam, whatever the type (then a hedged top 3).
@@ -85,6 +86,11 @@ class Matcher:
     LEAD = 2.0  # or this many times the second's; else a hedged top 3
     RUNNER_UP = 0.03  # a second or third match needs at least this P(type | scam)
     NAMED_SCAM, NAMED_SURE = 0.5, 0.3  # a text naming a scam ("骗子", "scam") about one sure type: answered from this P(scam)
+    # A question (how to guard against it, is it real, what now) that names a type by one of its key expressions
+    # ("假客服", "杀猪盘", "fake police") which stage 2 also finds likeliest: about a scam, answered from this
+    # P(scam). Held-out folds: top-1/top-3 0.846/0.922 -> 0.848/0.923, no benign text answered more.
+    ASKED_SCAM = 0.35
+    ASKING = frozenset({"guard", "doubt", "help"})
     URGENT_SCAM = 0.3  # urgency counts with this P(scam), or a match, or words for a scam
 
     def __init__(self, docs: Sequence[TypeDoc], benign: Mapping[str, Sequence[str]] | None = None,
@@ -101,15 +107,22 @@ class Matcher:
         labelled += [(label, normalise(text)) for label, text in extra]
         terms += [False] * (len(labelled) - len(terms))
         self._terms = tuple(terms)  # key expressions, not messages (see Ranker.TERMS)
+        names: dict[str, set[str]] = {}  # the short key expressions (names, keywords) -> the types they name
+        for doc in docs:
+            for keyword in map(normalise, doc.keywords):
+                if len(keyword) <= 12 and not re.search(r"[，。,.]", keyword):
+                    names.setdefault(keyword, set()).add(doc.slug)
+        self._names = tuple(names.items())
         benign_labels = {label for label, _ in labelled if label.startswith("~")}
         self.ranker = self._cached(cache_dir, labelled) if cache_dir else None
         if self.ranker is None:
             tokens = self._tokens(cache_dir) if cache_dir else {}
             tokens = {text: tokens.get(text) or tokenised(text) for _, text in labelled}
-            self.ranker = Ranker(labelled, benign_labels, tokens, terms=self._terms)
+            # The tokens are saved while liblinear fits the models on the other core (it lets go of the GIL).
+            save_tokens = (lambda: self._save_tokens(cache_dir, tokens)) if cache_dir else None
+            self.ranker = Ranker(labelled, benign_labels, tokens, terms=self._terms, meanwhile=save_tokens)
             if cache_dir:
                 self._save(cache_dir, labelled)
-                self._save_tokens(cache_dir, tokens)
 
     @classmethod
     def from_catalog(cls, catalog, *, exclude: Iterable[Example] = (), cache_dir: str | Path | None = None) -> Matcher:
@@ -156,6 +169,7 @@ class Matcher:
     def _save_tokens(self, cache_dir: str | Path, tokens: dict) -> None:
         folder = Path(cache_dir)
         try:
+            folder.mkdir(parents=True, exist_ok=True)
             temporary = folder / ".tokens.tmp"
             temporary.write_bytes(marshal.dumps((self._TOKENS_VERSION, tokens)))
             temporary.replace(folder / self._TOKENS_FILE)
@@ -182,18 +196,21 @@ class Matcher:
         urgency = assess(normal)
         if not self.ranker.knows(vector):  # nothing the matcher has ever seen
             return Analysis((), False, (), None, None)
-        p_scam = self.ranker.scam_probability(vector, normal)
+        raw = self.ranker.raw_vector(normal)
+        p_scam = self.ranker.scam_probability(vector, normal, raw)
         matches: list[Match] = []
         hedged = False
         victim_best = 0.0  # the likeliest type in which the person is the victim
         asked = p_scam >= min(self.SCAM, self.URGENT_SCAM, self.NAMED_SCAM)
-        ranked = self.ranker.type_probabilities(vector) if asked else []
+        ranked = self.ranker.type_probabilities(vector, raw) if asked else []
         best, second = (ranked[0][1], ranked[1][1] if len(ranked) > 1 else 0.0) if ranked else (0.0, 0.0)
         scammed = p_scam >= self.URGENT_SCAM and _SCAMMED.search(normal)  # they say so: never vetoed
         named = p_scam >= self.NAMED_SCAM and best >= self.NAMED_SURE and _SCAM_WORDS.search(normal)
         vetoed = p_scam < self.VETO and self.ranker.looks_benign(vector)
+        asking = (p_scam >= self.ASKED_SCAM and bool(ranked) and {name for name, _ in cues(normal)} & self.ASKING
+                  and any(ranked[0][0] in slugs and name in normal for name, slugs in self._names))
         threshold = self.SCAM if CJK_RUN.search(normal) else self.SCAM_LATIN
-        if scammed or ((p_scam >= threshold or named) and not vetoed):
+        if scammed or asking or ((p_scam >= threshold or named) and not vetoed):
             hedged = best < self.SURE and best < self.LEAD * second
             victim_best = max((p for slug, p in ranked if self.roles.get(slug) != "accomplice"), default=0.0)
             for rank, (slug, p) in enumerate(ranked[:3]):

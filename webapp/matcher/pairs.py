@@ -1,4 +1,4 @@
-"""Who asks for what: the claimed identity paired with the request, as features.
+"""Who asks for what: the claimed identity paired with the request, as features (and cues.py's cues).
 
 A link or an app is in half the scam types; a relative asking for money, a boss asking for a transfer, the
 police asking for a "safe account" are each one type. So the ranker sees, besides the words, features
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+
+from .cues import cue_features
 
 # Normalised text: Simplified Chinese, lower case (see normalise.py).
 IDENTITIES = {
@@ -97,3 +99,4 @@ def pair_features(text: str) -> Iterator[tuple[str, int, int]]:
     if not identities:
         for what, span in requests:
             yield f"pair:nobody*{what}", *span
+    yield from cue_features(text)
