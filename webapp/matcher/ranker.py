@@ -171,7 +171,8 @@ class Ranker:
     LOOK_ALIKE = 2.5
     BENIGN_LEAD = -0.5  # stage 2 finds a text a look-alike when a benign kind leads every type by this much
     # Stage 2's second view (the raw grams' SVM over the types), the weight of its margins added to the features'
-    # SVM's (summed, not averaged: averaged, P(type | scam) came out flatter and the site named fewer types alone). Held-out folds, with the cues: 0.839/0.919/0.954 without; with 0.5 (types only, C 0.5),
+    # SVM's (summed, not averaged: averaged, P(type | scam) came out flatter and the site named fewer types
+    # alone). Held-out folds, with the cues: 0.839/0.919/0.954 without; with 0.5 (types only, C 0.5),
     # 0.846/0.922/0.954, the best type right before stage 1 in 0.889 of scam texts (0.880 without). Over every
     # class instead of the types alone, or at C_SVM 1.0 (0.850/0.924), about the same and slower to fit.
     RAW_TYPES = 0.5
