@@ -170,11 +170,10 @@ class Ranker:
     # narrated rejection 0.924; 2.5, 0.837/0.917/0.953 and 0.933; 4.0 gave no more.
     LOOK_ALIKE = 2.5
     BENIGN_LEAD = -0.5  # stage 2 finds a text a look-alike when a benign kind leads every type by this much
-    # Stage 2's second view (the raw grams' SVM over the types), the weight of its margins added to the features'
-    # SVM's (summed, not averaged: averaged, P(type | scam) came out flatter and the site named fewer types
-    # alone). Held-out folds, with the cues: 0.839/0.919/0.954 without; with 0.5 (types only, C 0.5),
-    # 0.846/0.922/0.954, the best type right before stage 1 in 0.889 of scam texts (0.880 without). Over every
-    # class instead of the types alone, or at C_SVM 1.0 (0.850/0.924), about the same and slower to fit.
+    # Stage 2's second view, the raw grams' SVM over the types: its margins' weight, added to the features' SVM's
+    # (averaged, P(type | scam) came out flatter: fewer types named alone). Held-out, with the cues: 0.839/0.919/
+    # 0.954 without, 0.846/0.922/0.954 with 0.5 (types only, C 0.5; the best type right before stage 1 in 0.889 of
+    # scam texts, 0.880 without). Over every class, or at C_SVM 1.0 (0.850/0.924): about the same, slower to fit.
     RAW_TYPES = 0.5
     C_RAW_SVM = 0.25  # with TOL_RAW_SVM 0.2 (and TOL_SVM 2e-2): 0.847/0.923/0.954 against 0.848/0.923/0.954 at
     TOL_RAW_SVM = 0.2  # C 0.5, tol 5e-2, TOL_SVM 1e-2, in 0.14 s less (the refit after a content change)
