@@ -65,6 +65,11 @@ def plain_request() -> bool:
     return "_flashes" not in session and not session.get("organizer_id")
 
 
+def plain_request_with_secret(flask_app) -> bool:
+    """plain_request, and the Flask session already holds the CSRF secret (else the view sets the cookie)."""
+    return plain_request() and flask_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in session
+
+
 def key(database: str, session_id: int, lang: str, large_text: bool) -> tuple:
     return (database, session_id, lang, large_text)
 
@@ -104,7 +109,7 @@ def quick_lobby(flask_app, environ: dict, connection: Connection, database: str,
     if drawn is None or drawn.version != codes.poll_ms(row[-1]):
         return None
     with flask_app.request_context(environ):
-        if not plain_request() or flask_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") not in session:
+        if not plain_request_with_secret(flask_app):
             return None
         return drawn.fill(nickname=row.nickname, csrf=generate_csrf()), page_validator(row.id, "L", lang, large_text)
 
@@ -213,7 +218,7 @@ def quick_page(flask_app, environ: dict, connection: Connection, database: str, 
         points = connection.execute(_points_query(connection.dialect.name), {
             "session_id": look.session_id, "token_hash": token_hash, "index": int(look.step[1:])}).scalar()
     with flask_app.request_context(environ):
-        if not plain_request() or flask_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") not in session:
+        if not plain_request_with_secret(flask_app):
             return None
         me = phone.answered(own.me, points) if points is not None else own.me
         drawn = step_pages.get(step_key(database, look.session_id, look.step, lang, large_text, me))
