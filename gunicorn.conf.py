@@ -3,6 +3,7 @@
 import gc
 import multiprocessing
 import os
+import resource
 
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
@@ -10,10 +11,18 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 
 # a time, or never sending the body it promised, holds one thread for at most REQUEST_READ_TIMEOUT seconds.
 worker_class = "webapp.serving.DeadlineThreadWorker"
 threads = int(os.environ.get("THREADS", 4))
-worker_connections = 1000
+# Each phone of a live session keeps one connection open. A threaded worker holding worker_connections of them
+# stops reading the ones it has until one closes (gunicorn 23's gthread loop): at 2,000 phones on 2 workers,
+# 1,000 each, polls waited seconds (bench.classroom: p95 2.9 s at 1,000, 0.5 s at 4,000). The soft limit on
+# open files is raised to fit (on_starting).
+worker_connections = int(os.environ.get("WORKER_CONNECTIONS", 4000))
 timeout = 30
 graceful_timeout = 20
-keepalive = 5  # also the time a new connection has to send its first byte
+# Longer than the slowest poll interval (classroom/codes.py POLL_MAX_MS, 5 s at the largest sessions): a phone's
+# connection must outlast the pause between its polls, or each poll opens a new one (bench.classroom at 2,000
+# phones, keepalive 5 s: 8,360 connections opened; 10 s: 2,000, one a phone). Also the time a new connection
+# has to send its first byte (webapp/serving.py); silent ones wait in the poller, holding no thread.
+keepalive = int(os.environ.get("KEEPALIVE", 10))
 # No recycling by default: restarting a worker mid-quiz leaves the others every phone for seconds (measured:
 # at 1,000 phones, recycling every 5,000 requests put state p95 at 100-232 ms, 10-14 ms without it), and the
 # app's caches are bounded. MAX_REQUESTS=N turns it back on, spread by up to half of N.
@@ -32,6 +41,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 def on_starting(server):
+    open_files(server)
     storage = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     if storage.startswith("memory") and server.cfg.workers > 1:
         server.log.warning(
@@ -39,6 +49,19 @@ def on_starting(server):
             "%d times as much through. `make serve` starts a local Redis; see README \"Deploying\".",
             server.cfg.workers, server.cfg.workers,
         )
+
+
+def open_files(server):
+    """Raise the soft limit on open files (the workers inherit it) to fit every worker connection plus the
+    database's, the logs' and the listeners'; warn when the hard limit will not allow it."""
+    needed = server.cfg.worker_connections + 256
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        raised = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+        if raised < needed:
+            server.log.warning("open files are limited to %d: each worker can keep about %d connections, not %d "
+                               "(raise the hard limit, e.g. LimitNOFILE)", raised, raised - 256, server.cfg.worker_connections)
 
 
 def when_ready(server):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import selectors
 import socket
 import time
@@ -143,9 +144,32 @@ class DeadlineThreadWorker(ThreadWorker):
 
 
 class QuietHealthLogger(Logger):
-    """gunicorn's logger, less the access lines of successful health checks (a balancer asks every few seconds)."""
+    """gunicorn's logger, less the access lines of successful health checks (a balancer asks every few seconds),
+    and with the access line's atoms made cheaply when the format asks only for common ones: gunicorn's own
+    `atoms` builds every atom there is (the date, each request and response header, every environ key) for each
+    request, 47 µs of a worker's GIL, a tenth of a poll answered 304 (measured in-process)."""
+
+    _wanted: frozenset[str] | None = None
 
     def access(self, resp, req, environ, request_time):
         if req.path in HEALTH_PATHS and str(resp.status).startswith("200"):
             return
         super().access(resp, req, environ, request_time)
+
+    def atoms(self, resp, req, environ, request_time):
+        if self._wanted is None:
+            self._wanted = frozenset(_ATOM.findall(self.cfg.access_log_format))
+        if not self._wanted <= _CHEAP_ATOMS:
+            return super().atoms(resp, req, environ, request_time)
+        status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
+        sent = getattr(resp, "sent", None)
+        return {
+            "h": environ.get("REMOTE_ADDR", "-"), "m": environ.get("REQUEST_METHOD"), "U": environ.get("PATH_INFO"),
+            "q": environ.get("QUERY_STRING"), "H": environ.get("SERVER_PROTOCOL"), "s": status,
+            "b": sent is not None and str(sent) or "-", "B": sent,
+            "L": "%d.%06d" % (request_time.seconds, request_time.microseconds),
+        }
+
+
+_ATOM = re.compile(r"%\(([^)]*)\)")
+_CHEAP_ATOMS = frozenset("hmUqHsbBL")
