@@ -162,3 +162,29 @@ def test_rate_limits_see_the_real_client_address_through_nginx(site):
         statuses.append(connection.getresponse().status)
         connection.close()
     assert statuses.count(200) == 20 and statuses[20:] == [429] * 5
+
+
+
+def test_a_worker_at_its_connection_limit_still_answers_the_connections_it_holds(module_servers):
+    """A worker holding worker_connections connections accepts no more, but a request on one it holds is answered
+    at once (gunicorn 23's own loop stopped reading them until a thread finished or one idled out: 10 s here)."""
+    limit, threads = 4, 2
+    server = module_servers.gunicorn(WEB_CONCURRENCY=1, THREADS=threads, WORKER_CONNECTIONS=limit, KEEPALIVE=10)
+    time.sleep(11)  # the readiness check's connection has idled out: the worker holds none
+    held = [http.client.HTTPConnection("127.0.0.1", server.port, timeout=5) for _ in range(limit - threads)]
+    silent = []
+    try:
+        for connection in held:  # answered and kept alive
+            connection.request("GET", "/healthz")
+            assert b"ok" in connection.getresponse().read()
+        silent = [socket.create_connection(("127.0.0.1", server.port), timeout=5) for _ in range(threads)]
+        time.sleep(0.5)  # accepted, waiting for a first byte: the worker is at its limit
+        for connection in held:
+            started = time.monotonic()
+            connection.request("GET", "/healthz")
+            response = connection.getresponse()
+            assert response.status == 200 and b"ok" in response.read()
+            assert time.monotonic() - started < 2, "a held connection waited for the worker to read it"
+    finally:
+        for connection in [*held, *silent]:
+            connection.close()
