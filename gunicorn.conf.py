@@ -12,15 +12,15 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 
 worker_class = "webapp.serving.DeadlineThreadWorker"
 threads = int(os.environ.get("THREADS", 4))
 # Each phone of a live session keeps one connection open. A threaded worker holding worker_connections of them
-# stops reading the ones it has until one closes (gunicorn 23's gthread loop): at 2,000 phones on 2 workers,
-# 1,000 each, polls waited seconds (bench.classroom: p95 2.9 s at 1,000, 0.5 s at 4,000). The soft limit on
+# accepts no more (and gunicorn 23's own gthread loop stopped reading the ones it had until one closed): at
+# 2,000 phones on 2 workers, about 1,000 each, polls waited seconds (README "Capacity"). The soft limit on
 # open files is raised to fit (on_starting).
 worker_connections = int(os.environ.get("WORKER_CONNECTIONS", 4000))
 timeout = 30
 graceful_timeout = 20
 # Longer than the slowest poll interval (classroom/codes.py POLL_MAX_MS, 5 s at the largest sessions): a phone's
 # connection must outlast the pause between its polls, or each poll opens a new one (bench.classroom at 2,000
-# phones, keepalive 5 s: 8,360 connections opened; 10 s: 2,000, one a phone). Also the time a new connection
+# phones, keepalive 5 s: 8,690-9,922 connections opened; 10 s: 2,000, one a phone). Also the time a new connection
 # has to send its first byte (webapp/serving.py); silent ones wait in the poller, holding no thread.
 keepalive = int(os.environ.get("KEEPALIVE", 10))
 # No recycling by default: restarting a worker mid-quiz leaves the others every phone for seconds (measured:
