@@ -43,6 +43,18 @@ def test_pairs_join_the_claimed_identity_with_the_request():
     assert "pair:nobody*link" in pairs("点击链接领取")
 
 
+def test_a_medium_is_said_as_a_word_and_others_claim_the_police_s_authority():
+    # "ai" inside an English word (said, paid, downstairs) is no voice, video or AI
+    assert not any(f.endswith("*medium") for f in pairs("My son said he paid the man downstairs, send money again"))
+    assert "pair:relative*medium" in pairs("an AI voice that sounded like my son asked for money")
+    assert "pair:relative*medium" in pairs("儿子的声音是AI合成的，让我转钱")
+    # an anti-fraud centre or an army unit on the phone claims the state's authority; the national app does not
+    assert "pair:police*install" in pairs("我是县反诈中心的，你赶紧下载这个软件")
+    assert "pair:police*install" in pairs("I'm from the county anti-fraud centre, download this app")
+    assert "id:police" in pairs("我们是附近部队的，要订三天的饭") and "id:police" in pairs("we're from the army unit nearby")
+    assert "id:police" not in pairs("学校让下载国家反诈中心app") | pairs("how do I install the National Anti-Fraud Center app")
+
+
 def test_cues_pool_the_ways_of_saying_one_thing_whatever_the_type():
     from webapp.matcher.cues import cues
 
