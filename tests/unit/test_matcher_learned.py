@@ -70,6 +70,10 @@ def test_cues_pool_the_ways_of_saying_one_thing_whatever_the_type():
     assert "denial" in said("其实我在宿舍好好的") and "denial" in said("but I never called her")
     assert "pressure" in said("今天之内必须交清，否则冻结") and "pressure" in said("pay within 12 hours")
     assert said("今天天气很好，出去走走") == set() and said("my grandson showed me how to video call") == set()
+    assert "loss" in said("到了才发现民宿根本不存在") and "loss" in said("paid the movers a deposit and nobody turned up")
+    assert "control" in said("警官让我去宾馆开个房间，每天跟他汇报") and "control" in said("they took my passport and phone")
+    assert "control" in said("到了那边护照被收走了，不让我走") and "control" in said("he told me to check into a hotel alone")
+    assert said("我家的猫不让我睡觉") == set() and said("the traffic police let me go after a breath test") == set()
     assert "cue:after" in pairs("已经付了定金")  # in the pairs block of the matcher's features
 
 

@@ -7,7 +7,9 @@ feature (`cue:after`: 已经转了, 已经交了, I already paid ...), so that a
 text used still counts as what the others taught. Measured on the held-out folds (bench.chat --held-out):
 top-1/top-3/rejection 0.837/0.917/0.953 -> 0.839/0.919/0.954, 233 -> 226 scam texts refused. Paired with
 the claimed identity and the request (`guard*police`) they gave less (0.837/0.919/0.954), and as a block of
-their own, weighed 0.5 or 1.0, narrated top-1 fell below the baseline's: not kept.
+their own, weighed 0.5 or 1.0, narrated top-1 fell below the baseline's: not kept. `control` (a passport or phone
+taken, told to stay alone in a hotel) and the paid-for thing that never existed in `loss` came later (ranker-12):
+0.848/0.926/0.955 -> 0.849/0.925/0.956 on the folds, "警官让我去宾馆开个房间" now answered.
 """
 
 from __future__ import annotations
@@ -24,7 +26,16 @@ CUES = {
     "loss": r"钱没了|被骗|骗走|被刷|盗刷|输光|输了|拉黑|删了我|消失|联系不上|找不到(?:人|了)|提不出|取不出|提现不了|不能提现|"
             r"跑路|要不回|追回|收不到|没收到|没发货|假货|不退|"
             r"\b(?:blocked me|disappeared|vanished|never (?:arrived|came|turned up|got)|can'?t (?:withdraw|get (?:it|my money) back)|"
-            r"lost (?:all|our|my|his|her|the)|charged|gone)\b",
+            r"lost (?:all|our|my|his|her|the)|charged|gone)\b|"
+            # or what was paid for was never there: no shop, no room, no mover at the door
+            r"不存在|根本没有这|没人来|没有人来|人没来|查无此|\b(?:(?:didn'?t|doesn'?t|does not|did not) exist|"
+            r"(?:nobody|no one|no-one) (?:turned up|came|showed up)|never (?:turned up|showed up|existed))\b",
+    # Someone controls where the person is or who they may tell: a passport or phone taken, kept in a room,
+    # told to stay alone in a hotel, not let go.
+    "control": r"收走了?(?:我的|她的|他的)?(?:手机|护照|证件)|扣(?:了|下|着)?(?:我的|她的|他的)?(?:护照|证件)|护照被(?:收|扣)|关在|"
+               r"关起来|不让(?:我|她|他|我们)?(?:走|离开|回|出去|联系)|走不了|回不来|去宾馆开|开个房间|单独待|"
+               r"\b(?:took (?:away )?(?:my|our|her|his) (?:passport|phone)|(?:won'?t|wouldn'?t|don'?t|didn'?t) let (?:me|her|him|us) "
+               r"(?:go|leave)|locked (?:in|up)|check into a hotel|stay (?:alone )?in a hotel|not (?:allowed|let) to leave)\b",
     # Asking how to guard against something, or how to tell the real from the fake.
     "guard": r"怎么防|如何防|防范|防止|怎么识别|如何识别|怎么分辨|怎么辨别|怎么区分|怎么判断|怎么知道|怎么查|"
              r"\bhow (?:do |can |should )?(?:i |we |you )?(?:to )?(?:spot|avoid|guard|protect|tell|know|check)\b",
