@@ -533,6 +533,8 @@ def test_held_out_content_stays_above_a_floor(catalog):
     rejection = sum(not got[e] for e in benign) / len(benign)
     english = [e for e in benign if e.lang == "en"]
     english_rejection = sum(not got[e] for e in english) / len(english)
-    # This fold measured 0.866 / 0.945 / 0.960, English rejection 0.937 (ranker-11; all five: bench.chat --held-out).
-    assert top1 >= 0.864 and top3 >= 0.943 and rejection >= 0.958, (top1, top3, rejection)
-    assert english_rejection >= 0.935, english_rejection
+    # This fold measured 0.862 / 0.943 / 0.966, English rejection 0.952 (ranker-12; all five: bench.chat --held-out).
+    # ranker-11's fold measured 0.866 / 0.945 / 0.960: the texts added to content/training since joined the folds
+    # and moved which texts fall in this one; over all five folds top-1/top-3 rose (0.847/0.922 -> 0.852/0.928).
+    assert top1 >= 0.860 and top3 >= 0.941 and rejection >= 0.964, (top1, top3, rejection)
+    assert english_rejection >= 0.950, english_rejection
