@@ -74,6 +74,11 @@ def test_cues_pool_the_ways_of_saying_one_thing_whatever_the_type():
     assert "control" in said("警官让我去宾馆开个房间，每天跟他汇报") and "control" in said("they took my passport and phone")
     assert "control" in said("到了那边护照被收走了，不让我走") and "control" in said("he told me to check into a hotel alone")
     assert said("我家的猫不让我睡觉") == set() and said("the traffic police let me go after a breath test") == set()
+    assert "checked" in said("我打了他平时的号码确认，没这回事") and "checked" in said("I called the bank on the usual number")
+    assert "checked" in said("医生让我别乱买保健品") and "checked" in said("I didn't click the link and deleted it")
+    assert "after" in said("老公把工资都充进去了") and "after" in said("he has topped up his whole salary")
+    assert "after" in said("the shop took my money and sent nothing")
+    assert said("领导让我周五前交报告") == set() and said("they told me not to tell my family") == set()
     assert "cue:after" in pairs("已经付了定金")  # in the pairs block of the matcher's features
 
 
@@ -533,8 +538,8 @@ def test_held_out_content_stays_above_a_floor(catalog):
     rejection = sum(not got[e] for e in benign) / len(benign)
     english = [e for e in benign if e.lang == "en"]
     english_rejection = sum(not got[e] for e in english) / len(english)
-    # This fold measured 0.862 / 0.943 / 0.966, English rejection 0.952 (ranker-12; all five: bench.chat --held-out).
-    # ranker-11's fold measured 0.866 / 0.945 / 0.960: the texts added to content/training since joined the folds
-    # and moved which texts fall in this one; over all five folds top-1/top-3 rose (0.847/0.922 -> 0.852/0.928).
-    assert top1 >= 0.860 and top3 >= 0.941 and rejection >= 0.964, (top1, top3, rejection)
+    # This fold measured 0.868 / 0.949 / 0.962, English rejection 0.952 (ranker-13; all five: bench.chat --held-out).
+    # ranker-12's fold measured 0.862 / 0.943 / 0.966: Matcher.SCAM 0.85 -> 0.82 answers two more of this fold's
+    # benign texts (SCAM_LATIN 0.82 -> 0.76 none), while over all five folds rejection stayed 0.955 and top-1/top-3 rose.
+    assert top1 >= 0.865 and top3 >= 0.946 and rejection >= 0.960, (top1, top3, rejection)
     assert english_rejection >= 0.950, english_rejection
