@@ -27,8 +27,14 @@ def matcher():
 def test_normalise_folds_width_case_and_script_keeping_length():
     text = "ＡＢＣ１２３，帳戶裡的錢 WeChat"
     out = normalise(text)
-    assert out == "abc123,帐户里的钱 wechat"
+    assert out == "abc123,账户里的钱 wechat"
     assert len(out) == len(text)
+
+
+def test_normalise_reads_traditional_account_and_durative_as_the_simplified_words():
+    # t2s keeps 帳 and 著 (Simplified has both), but 帳戶, 轉帳, 跟著 are written 账户, 转账, 跟着 there
+    assert normalise("轉帳到公司帳戶，他跟著我") == "转账到公司账户,他跟着我"
+    assert normalise("買了帳篷和蚊帳，著名的名著") == "买了帐篷和蚊帐,著名的名著"
 
 
 def test_normalise_reads_written_cantonese_as_mandarin():

@@ -43,6 +43,18 @@ def test_pairs_join_the_claimed_identity_with_the_request():
     assert "pair:nobody*link" in pairs("点击链接领取")
 
 
+def test_a_medium_is_said_as_a_word_and_others_claim_the_police_s_authority():
+    # "ai" inside an English word (said, paid, downstairs) is no voice, video or AI
+    assert not any(f.endswith("*medium") for f in pairs("My son said he paid the man downstairs, send money again"))
+    assert "pair:relative*medium" in pairs("an AI voice that sounded like my son asked for money")
+    assert "pair:relative*medium" in pairs("儿子的声音是AI合成的，让我转钱")
+    # an anti-fraud centre or an army unit on the phone claims the state's authority; the national app does not
+    assert "pair:police*install" in pairs("我是县反诈中心的，你赶紧下载这个软件")
+    assert "pair:police*install" in pairs("I'm from the county anti-fraud centre, download this app")
+    assert "id:police" in pairs("我们是附近部队的，要订三天的饭") and "id:police" in pairs("we're from the army unit nearby")
+    assert "id:police" not in pairs("学校让下载国家反诈中心app") | pairs("how do I install the National Anti-Fraud Center app")
+
+
 def test_cues_pool_the_ways_of_saying_one_thing_whatever_the_type():
     from webapp.matcher.cues import cues
 
@@ -58,6 +70,15 @@ def test_cues_pool_the_ways_of_saying_one_thing_whatever_the_type():
     assert "denial" in said("其实我在宿舍好好的") and "denial" in said("but I never called her")
     assert "pressure" in said("今天之内必须交清，否则冻结") and "pressure" in said("pay within 12 hours")
     assert said("今天天气很好，出去走走") == set() and said("my grandson showed me how to video call") == set()
+    assert "loss" in said("到了才发现民宿根本不存在") and "loss" in said("paid the movers a deposit and nobody turned up")
+    assert "control" in said("警官让我去宾馆开个房间，每天跟他汇报") and "control" in said("they took my passport and phone")
+    assert "control" in said("到了那边护照被收走了，不让我走") and "control" in said("he told me to check into a hotel alone")
+    assert said("我家的猫不让我睡觉") == set() and said("the traffic police let me go after a breath test") == set()
+    assert "checked" in said("我打了他平时的号码确认，没这回事") and "checked" in said("I called the bank on the usual number")
+    assert "checked" in said("医生让我别乱买保健品") and "checked" in said("I didn't click the link and deleted it")
+    assert "after" in said("老公把工资都充进去了") and "after" in said("he has topped up his whole salary")
+    assert "after" in said("the shop took my money and sent nothing")
+    assert said("领导让我周五前交报告") == set() and said("they told me not to tell my family") == set()
     assert "cue:after" in pairs("已经付了定金")  # in the pairs block of the matcher's features
 
 
@@ -517,6 +538,8 @@ def test_held_out_content_stays_above_a_floor(catalog):
     rejection = sum(not got[e] for e in benign) / len(benign)
     english = [e for e in benign if e.lang == "en"]
     english_rejection = sum(not got[e] for e in english) / len(english)
-    # This fold measured 0.866 / 0.945 / 0.960, English rejection 0.937 (ranker-11; all five: bench.chat --held-out).
-    assert top1 >= 0.864 and top3 >= 0.943 and rejection >= 0.958, (top1, top3, rejection)
-    assert english_rejection >= 0.935, english_rejection
+    # This fold measured 0.868 / 0.949 / 0.962, English rejection 0.952 (ranker-13; all five: bench.chat --held-out).
+    # ranker-12's fold measured 0.862 / 0.943 / 0.966: Matcher.SCAM 0.85 -> 0.82 answers two more of this fold's
+    # benign texts (SCAM_LATIN 0.82 -> 0.76 none), while over all five folds rejection stayed 0.955 and top-1/top-3 rose.
+    assert top1 >= 0.865 and top3 >= 0.946 and rejection >= 0.960, (top1, top3, rejection)
+    assert english_rejection >= 0.950, english_rejection

@@ -32,7 +32,7 @@ from .training import Example, examples, roles
 from .urgency import assess
 
 __all__ = ["Analysis", "Example", "Match", "Matcher", "TypeDoc", "normalise", "redact"]
-MODEL_VERSION = "ranker-11"  # bump when features or the model change: cached models are then rebuilt
+MODEL_VERSION = "ranker-13"  # bump when features or the model change: cached models are then rebuilt
 
 _SCAM_WORDS = re.compile(r"骗|诈|scam|fraud|cheat|conned|swindl")
 # The person says they were scammed: clearly a scam, whatever the type (then a hedged top 3).
@@ -74,13 +74,15 @@ class Analysis:
 
 
 class Matcher:
-    SCAM = 0.85  # stage 1: P(scam) needed to answer with scam types (chosen on held-out folds and the dev set),
-    SCAM_LATIN = 0.80  # for a text without Chinese: English has fewer benign texts than Chinese and its P(scam)
-    # runs high. Chosen from bench.chat --held-out's sweep as the pair, with VETO and Ranker.BENIGN_LEAD, that
-    # keeps every held-out figure, per language and per register, level with or above the baseline's and the
-    # floor test's fold above its floor, with the most top-1 and top-3: held-out content 0.837/0.917/0.953,
-    # English rejection 0.942, narrated 0.933 (baseline 0.819/0.905/0.942, 0.939, 0.927). At 0.825/0.80,
-    # 0.840/0.921/0.948 but narrated rejection 0.924
+    SCAM = 0.82  # stage 1: P(scam) needed to answer with scam types (chosen on held-out folds and the dev set),
+    SCAM_LATIN = 0.76  # for a text without Chinese: English has fewer benign texts than Chinese and its P(scam)
+    # runs high. Chosen from bench.chat --held-out's sweep with VETO and Ranker.BENIGN_LEAD. ranker-12 chose 0.85/0.82
+    # (English rejection ahead of the baseline's, 0.952 against 0.950). ranker-13, with the `checked` cue (cues.py):
+    # at 0.85/0.76 rejection rose (0.955 -> 0.958), narrated top-1 stayed 0.919 (also at 0.82/0.82, where English lost
+    # 0.009 of top-1 and pasted 0.002); at 0.82/0.76 every held-out figure
+    # is level with or above ranker-12's (0.851/0.927/0.955 -> 0.858/0.934/0.955, English 0.808/0.894/0.954 ->
+    # 0.817/0.906/0.954). Narrated top-1/top-3 stay behind the baseline's at every threshold that keeps rejection
+    # (0.925/0.950 against 0.936/0.969): the scam texts still refused read like a normal day. ranker-11: 0.85/0.80
     VETO = 0.9  # and below this, stage 2 must not find the text more like a look-alike than any type
     SURE = 0.3  # stage 2: the best type is sure with this P(type | scam),
     LEAD = 2.0  # or this many times the second's; else a hedged top 3

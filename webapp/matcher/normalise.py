@@ -33,6 +33,14 @@ _CANTONESE_MANDARIN = {"而家": "现在", "点算": "咋办", "乜嘢": "什么
                        "琴日": "昨天", "听日": "明天", "佢哋": "他们", "我哋": "我们", "你哋": "你们"}
 
 
+# Characters that t2s keeps because Simplified has them too, though Traditional texts use them for the common
+# word: 帳戶/帳號/轉帳 come out as 帐户/帐号/转帐 (our Simplified texts write 账户, 账号, 转账), and 跟著/拿著/著急
+# as 跟著/拿著/著急 (Simplified 跟着, 拿着, 着急). Folded to the common word's character, except in the words
+# where the kept character is right: a tent (帐篷), a mosquito net (蚊帐); famous, a work (著名, 著作, 名著).
+_ACCOUNT = re.compile(r"(?<![蚊营])帐(?![篷幕子])")
+_WEARING = re.compile(r"(?<![显名巨原专论土卓编])著(?![名作称述者])")
+
+
 def normalise(text: str) -> str:
     """Full width to half width, lower case, Traditional to Simplified, Cantonese to Mandarin; same length."""
     folded = text.lower() if text.isascii() else "".join(map(_char, text))
@@ -40,6 +48,10 @@ def normalise(text: str) -> str:
     if len(simplified) != len(folded):  # a phrase-level conversion changed the length: go char by char
         simplified = "".join(s if len(s := _t2s().convert(c)) == 1 else c for c in folded)
     simplified = _CANTONESE_WORDS.sub(lambda m: _CANTONESE_MANDARIN[m.group()], simplified.translate(_CANTONESE))
+    if "帐" in simplified:
+        simplified = _ACCOUNT.sub("账", simplified)
+    if "著" in simplified:
+        simplified = _WEARING.sub("着", simplified)
     return simplified
 
 

@@ -22,8 +22,9 @@ IDENTITIES = {
             r"\b(?:boss|manager|ceo|director|supervisor)\b",
     "acquaintance": r"熟人|老同学|同学|老战友|战友|同事|老乡|朋友|学长|学姐|\b(?:friend|colleague|classmate)\b",
     "school": r"学校|辅导员|班主任|老师|导师|教育局|学院|\b(?:school|teacher|tutor|university)\b",
-    "police": r"公安|警察|警官|民警|派出所|检察院|检察官|法院|法官|刑警|网警|通缉|逮捕|立案|\b(?:police|officer|prosecutor|court|"
-              r"detective|arrest)\b",
+    # and who else claims the state's authority: an anti-fraud centre, the army placing an order
+    "police": r"公安|警察|警官|民警|派出所|检察院|检察官|法院|法官|刑警|网警|通缉|逮捕|立案|(?<!国家)反诈中心|反诈民警|部队|军人|军官|军装|武警|"
+              r"\b(?:police|officer|prosecutor|court|detective|arrest|(?<!national )anti-fraud (?:centre|center|unit|police)|army|soldiers?|military)\b",
     "service": r"客服|售后|快递员|快递公司|物流|淘宝|京东|拼多多|抖音|美团|\b(?:customer service|courier|support|seller|refund)\b",
     "platform": r"平台|交易所|官网|网站|导师|群主|带单|\b(?:platform|website|exchange|app)\b",
     "bank": r"银行|银联|银保监|金融监管|信用卡中心|征信|\b(?:bank|unionpay|credit)\b",
@@ -45,7 +46,8 @@ REQUESTS = {
     "task": r"刷单|点赞|关注|任务|做单|佣金|返利|返佣|\b(?:task|commission)s?\b",
     "secrecy": r"别告诉|不要告诉|不能告诉|保密|别声张|不要声张|\b(?:don'?t tell|keep (?:it|this) (?:secret|quiet))\b",
 }
-MEDIUM = r"视频|语音|声音|ai|换脸|合成|\b(?:video|voice|deepfake|face)\b"
+# "ai" as a word of its own: inside an English word (said, paid, again, downstairs) it is no medium.
+MEDIUM = r"视频|语音|声音|(?<![a-z])ai(?![a-z])|换脸|合成|\b(?:video|voice|deepfake|face)\b"
 NEW_NUMBER = r"新号|新微信|换了号|换号|换了新|新手机号|小号|新的?帐号|新账号|\bnew (?:number|account)\b"
 
 _LATIN = re.compile(r"[a-z]")
