@@ -159,3 +159,61 @@ def test_the_gate_takes_an_answer_only_where_flask_wtf_would_and_the_view_refuse
     counted.clear()
     sent = phones[7].post(f"/play/{code}/answer", data={"question": "0", "choice": "0", "csrf_token": tokens[7]}, headers=JSON)
     assert sent.status_code == 400 and len(counted) == 1 and stored(app, "p7") is None
+
+
+
+def test_on_postgresql_answers_racing_to_be_last_still_reveal_the_question(make_app, postgres_url, reached, monkeypatch):
+    """On PostgreSQL the answer and "has everyone answered?" are one statement, whose snapshot cannot see an
+    answer being stored at the same moment. With few others missing it asks again once committed (three
+    statements), with many it does not (two). The race, step by step: Bo's statement runs while Ann's is not
+    yet committed, so each misses the other; Bo's second probe cannot see Ann either; Ann's, after her
+    commit, sees Bo, and the question is revealed."""
+    from sqlalchemy import event
+
+    from webapp import clock
+    from webapp.classroom import quick_answer
+
+    app = make_app(SQLALCHEMY_DATABASE_URI=postgres_url)
+    with app.app_context():
+        db.create_all()
+        engine = db.engine
+    statements = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2].split()[0]))
+    names = ["Ann", "Bo", *[f"P{i}" for i in range(10)]]
+    code, host, phones = factories.hall(app, *names, time_limit=60)
+    assert app.test_client().post(f"{API}/{code}/advance", headers=host).status_code == 200
+    reached(app)
+    phone = dict(zip(names, phones))
+
+    def answer(name):
+        statements.clear()
+        sent = phone[name].post(f"/play/{code}/answer", data={"question": "0", "choice": "0"}, headers=JSON)
+        assert sent.get_json() == {"accepted": True}
+        return statements[statements.index("WITH"):]  # from the INSERT with its probe on (the session read before)
+
+    def phase():
+        with app.app_context():
+            return db.session.scalar(select(LiveSession.phase).where(LiveSession.code == code))
+
+    assert answer("P0") == ["WITH", "SELECT"]  # 11 missing, fewer than IN_FLIGHT: asked again
+    monkeypatch.setattr(quick_answer, "IN_FLIGHT", 5)
+    assert answer("P1") == ["WITH"]  # 10 missing, more than can be in flight at once: not the last
+    monkeypatch.undo()
+    for name in names[4:]:
+        answer(name)
+    assert phase() == "question"  # Ann and Bo have not answered
+
+    with app.app_context():
+        session_id = db.session.scalar(select(LiveSession.id).where(LiveSession.code == code))
+        ann_id = db.session.scalar(select(Player.id).where(Player.nickname == "Ann"))
+    with engine.connect() as ann:
+        racing = ann.begin()  # Ann's statement has run, and is not committed yet
+        inserted, missing = ann.execute(quick_answer.store_and_probe_query(), {
+            "session_id": session_id, "player_id": ann_id, "question_index": 0, "choice": [0], "correct": False,
+            "points": 0, "answered_at": clock.now(),
+        }).one()
+        assert (inserted, missing) == (1, 1)  # Bo missing
+        assert answer("Bo") == ["WITH", "SELECT"]  # Bo sees Ann missing, and asks again: still missing
+        assert phase() == "question"
+        racing.commit()
+        assert quick_answer.was_last(ann, session_id, 0, inserted, missing) is True  # Ann's second look: everyone
