@@ -8,7 +8,8 @@ here, without a request context (in a profile, pushing one and flask-wtf's prote
 answer): the CSRF check flask-wtf would make, decided from the signed session cookie and the signed token
 (`csrf_passes`: only a certain yes counts), then Core statements on the gate's autocommit connection: one
 query for the session, the player and the database's clock, one INSERT, the "has everyone answered?" probe
-(and the reveal when they have); a repeat that the unique constraint refused is accepted, as the view does.
+(on PostgreSQL one statement with the INSERT: `_store_and_probe`), and the reveal when they have; a repeat
+that the unique constraint refused is accepted, as the view does.
 Everything else goes to the view, with the request body put back as it came: a late answer, a bad choice or
 token, no player, a self-paced session. The view's rules are the rules; this is only a cheaper road to the
 same result for the one case: {"accepted": true} for the script, 303 to the play page for the form.
