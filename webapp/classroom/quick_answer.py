@@ -26,7 +26,7 @@ from urllib.parse import parse_qs
 
 from flask_wtf.csrf import same_origin
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import Connection, bindparam, exists, func, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MIMEAccept
@@ -198,14 +198,12 @@ IN_FLIGHT = 64  # answers that can be in the middle of being stored at once, eve
 
 @cache
 def store_and_probe_query():
-    table, player = Answer.__table__, Player.__table__
+    table = Answer.__table__
     stored = (postgresql.insert(table).values({name: bindparam(name) for name in
                                                ("player_id", "question_index", "choice", "correct", "points", "answered_at")})
               .on_conflict_do_nothing(index_elements=["player_id", "question_index"]).returning(table.c.id).cte("stored"))
-    answered = exists().where(table.c.player_id == player.c.id, table.c.question_index == bindparam("question_index"))
-    missing = (select(player.c.id).where(queries.active_players(bindparam("session_id")),
-                                         player.c.id != bindparam("player_id"), ~answered)
-               .limit(IN_FLIGHT + 1).subquery())
+    missing = (queries.waiting(bindparam("session_id"), bindparam("question_index"))
+               .where(Player.id != bindparam("player_id")).limit(IN_FLIGHT + 1).subquery())
     return select(select(func.count()).select_from(stored).scalar_subquery(),
                   select(func.count()).select_from(missing).scalar_subquery())
 
