@@ -15,7 +15,7 @@ from tests import factories
 from webapp.catalog import get_catalog
 from webapp.classroom import codes
 from webapp.classroom import live as live_rules
-from webapp.classroom import results, sessions
+from webapp.classroom import queries, results, sessions
 from webapp.extensions import db
 from webapp.models import Answer, LiveSession, Player
 
@@ -149,6 +149,11 @@ def test_everyone_answered_reveals_at_once(app, client, organizer, phones):
     question = questions(app, code)[0]
     assert answer(phones, code, token, 0, wrong(question)).get_json() == {"accepted": True, "correct": False, "points": 0}
     assert state(phones, code)["phase"] == "reveal"
+
+
+def test_the_everyone_answered_probe_is_built_once_not_once_per_answer():
+    # asked after every answer: a statement built anew each time would also fill a cache keyed by its fresh bind parameters
+    assert queries._everyone_answered_query() is queries._everyone_answered_query()
 
 
 def test_a_whole_game_through_the_pages(app, client, organizer):

@@ -60,13 +60,13 @@ def answer_count(live: LiveSession, index: int | None = None) -> int:
     ) or 0
 
 
-@cache
 def waiting(session_id, index):
     """The active players of a session (an id or a bind parameter) without an answer to question `index`."""
     answered = exists().where(Answer.player_id == Player.id, Answer.question_index == index)
     return select(Player.id).where(active_players(session_id), ~answered)
 
 
+@cache
 def _everyone_answered_query():
     """Built once (asked after every answer): the first active player of a session without an answer."""
     return waiting(bindparam("session_id"), bindparam("index")).limit(1)
