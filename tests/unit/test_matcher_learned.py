@@ -538,7 +538,8 @@ def test_held_out_content_stays_above_a_floor(catalog):
     rejection = sum(not got[e] for e in benign) / len(benign)
     english = [e for e in benign if e.lang == "en"]
     english_rejection = sum(not got[e] for e in english) / len(english)
-    # This fold measured 0.868 / 0.949 / 0.962, English rejection 0.952 (ranker-13; all five: bench.chat --held-out).
+    # This fold measured 0.868 / 0.949 / 0.962, English rejection 0.952 (ranker-13, and ranker-14 the same; all five:
+    # bench.chat --held-out).
     # ranker-12's fold measured 0.862 / 0.943 / 0.966: Matcher.SCAM 0.85 -> 0.82 answers two more of this fold's
     # benign texts (SCAM_LATIN 0.82 -> 0.76 none), while over all five folds rejection stayed 0.955 and top-1/top-3 rose.
     assert top1 >= 0.865 and top3 >= 0.946 and rejection >= 0.960, (top1, top3, rejection)

@@ -15,6 +15,8 @@ person or on the usual number, did not click or pay, was warned, nobody asked fo
 "充进去" / "has topped up" / "took my money" in `after`: top-1/top-3/rejection 0.851/0.927/0.955 -> 0.854/0.930/0.958
 at Matcher.SCAM/SCAM_LATIN 0.85/0.76; at 0.82/0.76, 0.858/0.934/0.955 and narrated 0.919/0.944/0.938 ->
 0.925/0.950/0.938 (the baseline's 0.936/0.969/0.930: still behind).
+`evasive` (ranker-14): the other side will not answer, show a face or talk, hangs up, only types. Alone, narrated
+0.925/0.950/0.938 -> 0.944/0.961/0.939; with pairs.py's new requests, 0.950/0.969/0.936 (see there).
 """
 
 from __future__ import annotations
@@ -61,6 +63,12 @@ CUES = {
                # or was warned, or nobody asked for money: 96110 warned me, the doctor said not to buy, he never mentioned money
                r"提醒我|[让叫]我别(?:转|乱|信|点|给|买)|不让我乱|没(?:说|提)过?钱|没(?:跟我)?提过钱|没要过?钱|没让我?交|"
                r"\b(?:warned (?:me|us)|never asked (?:me |us )?for money|didn'?t ask (?:me |us )?for money)\b",
+    # The other side dodges being checked: will not answer a question, will not show a face or talk, hangs up,
+    # only types. What a narrated scam has and a narrated normal day lacks, in any type.
+    "evasive": r"(?:不肯|不愿意?|不敢|从来不|就是不|总是不)(?:回答|正面回答|说话|露脸|开摄像头|开视频|视频|见面|接电话)|不回答|"
+               r"答不上|岔开话题|转移话题|支支吾吾|说信号不好|一问就挂|就挂了|只(?:肯|能)?打字|"
+               r"\b(?:(?:won'?t|wouldn'?t|never|refuses? to|refused to) (?:answer|say|show (?:his|her|their) face|video|meet|talk|pick up|turn on)|"
+               r"changes? the subject|dodges?|hung up|only (?:types|texts|messages))\b",
     # Pressure: now, today, or else.
     "pressure": r"马上|立刻|立即|赶紧|尽快|今天(?:必须|之内|内)|限时|逾期|否则|不然|作废|\d+小时内|"
                 r"\b(?:immediately|right now|right away|within \d+|or else|otherwise|urgent(?:ly)?)\b",

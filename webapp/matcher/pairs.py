@@ -4,6 +4,11 @@ A link or an app is in half the scam types; a relative asking for money, a boss 
 police asking for a "safe account" are each one type. So the ranker sees, besides the words, features
 such as `pair:relative*transfer` and `pair:police*transfer`, and a relative's "new number" asking for money
 reads as impersonate-relative unless voice, video or AI is said (`pair:relative*medium` then).
+ranker-14 added the `promoter` identity (the health talk, free eggs or breakfast behind a sale to older people),
+the `relay` request (money received into one's account, or taken out in cash, and passed on: a money mule's job,
+not a boss's transfer), opening a card for someone else as `lend`, and opening an account on a platform as
+`invest`; with cues.py's `evasive`, held-out narrated top-1/top-3/rejection 0.925/0.950/0.938 -> 0.950/0.969/0.936
+(the baseline's 0.936/0.969/0.930), all held-out 0.858/0.934/0.955 -> 0.860/0.936/0.954.
 """
 
 from __future__ import annotations
@@ -31,19 +36,27 @@ IDENTITIES = {
     "government": r"社保|医保|补贴|政府|村委|民政|税务|人社|退税|\b(?:government|subsidy|tax|pension)\b",
     "stranger": r"网友|陌生人|陌生号码|交友|对象|男朋友|女朋友|男友|女友|相亲|婚恋|美女|帅哥|\b(?:stranger|dating|boyfriend|girlfriend|match)\b",
     "employer": r"招聘|兼职|中介|工作|高薪|老板招|\b(?:job|recruit|hiring|part-time|salary)\b",
+    # who sells to older people behind a free gift: the health talk, the free eggs or breakfast, the "expert"
+    "promoter": r"讲座|养生课|健康课|专家讲|免费(?:体检|领|送|早餐|旅游|鸡蛋|理疗)|会销|体验店|保健品|"
+                r"\b(?:lecturer|health (?:talks?|lectures?|seminars?|club)|seminars?|free (?:breakfast|eggs|check-?ups?|gifts?|trips?)|"
+                r"supplements?|health (?:drinks?|products?))\b",
     "game": r"游戏|装备|皮肤|账号交易|代练|\b(?:game|gaming|skin|steam)\b",
 }
 REQUESTS = {
     "transfer": r"转账|汇款|打款|转钱|转给|转到|打钱|汇到|过数|转过去|转[^,.，。]{0,6}(?:给|到)|(?:给|帮)我转|\b(?:transfer|wire|send (?:me |him |her )?money)\b",
     "fee": r"保证金|手续费|解冻费|押金|定金|激活费|服务费|工本费|公证费|税费|会员费|培训费|资料费|认证费|保险费|\b(?:fee|deposit|charge)s?\b",
     "code": r"验证码|动态码|校验码|短信码|\b(?:code|otp|pin)\b",
-    "lend": r"出租|出借|租用|收购|卖卡|借用|租你|借你的|你的银行卡|你的账户|你的微信|收款码|电话卡|手机卡|\b(?:lend|rent|sell) (?:your|my)\b",
+    "lend": r"出租|出借|租用|收购|卖卡|借用|租你|借你的|你的银行卡|你的账户|你的微信|收款码|电话卡|手机卡|办(?:一张|张|个)?(?:银行)?卡给|帮(?:他|她|别人|对方)办(?:一张|张)?卡|"
+            r"\b(?:(?:lend|rent|sell) (?:your|my)|open (?:a|an) (?:bank )?(?:card|account) for)\b",
     "install": r"下载|安装|共享屏幕|屏幕共享|远程|会议|软件|\b(?:install|download|screen|remote|anydesk)\b",
     "link": r"链接|点击|网址|https?://|二维码|扫码|\b(?:link|click|url|qr)\b",
     "buy": r"购买|下单|拍下|购物卡|礼品卡|礼物卡|\b(?:buy|purchase|order|gift card)s?\b",
-    "invest": r"投资|理财|收益|回报|充值|炒股|股票|基金|虚拟币|usdt|\b(?:invest|return|profit|stock|crypto)",
+    "invest": r"投资|理财|收益|回报|充值|炒股|股票|基金|虚拟币|usdt|(?:平台|网站|app|软件)上?.{0,3}(?:开户|注册)|\b(?:open (?:an )?account on|invest|return|profit|stock|crypto)",
     "borrow": r"借钱|借点|周转|垫付|垫一下|先垫|\b(?:loan|borrow|lend me)\b",
     "task": r"刷单|点赞|关注|任务|做单|佣金|返利|返佣|\b(?:task|commission)s?\b",
+    # money that passes through the person: received into their account or taken out in cash, then passed on
+    "relay": r"收.{0,8}再转|收到.{0,8}转(?:出去|走|给)|帮.{0,4}(?:收|接)一?笔?钱|代收(?:款|钱|货款|资金)|走账|过账|刷流水|跑分|取(?:出来|现).{0,8}(?:交给|给)|"
+             r"\b(?:forward (?:it|them|the money)|pass (?:it|the money) on|withdraw\b.{0,40}\b(?:hand|give|pass)|(?:receive|take) (?:\w+ )?(?:payments?|money|transfers?) into (?:my|your|his|her) (?:own )?account)\b",
     "secrecy": r"别告诉|不要告诉|不能告诉|保密|别声张|不要声张|\b(?:don'?t tell|keep (?:it|this) (?:secret|quiet))\b",
 }
 # "ai" as a word of its own: inside an English word (said, paid, again, downstairs) it is no medium.
