@@ -9,7 +9,7 @@ import re
 import threading
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from tests import factories
 from webapp.catalog import get_catalog
@@ -154,6 +154,57 @@ def test_everyone_answered_reveals_at_once(app, client, organizer, phones):
 def test_the_everyone_answered_probe_is_built_once_not_once_per_answer():
     # asked after every answer: a statement built anew each time would also fill a cache keyed by its fresh bind parameters
     assert queries._everyone_answered_query() is queries._everyone_answered_query()
+
+
+def written_statements(app):
+    """The statements that read or write a live session or a player, as the database receives them."""
+    seen = []
+    with app.app_context():
+        engine = db.engine
+
+    def note(connection, cursor, statement, parameters, context, executemany):
+        if "live_session" in statement or "player" in statement:
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    return seen, lambda: event.remove(engine, "before_cursor_execute", note)
+
+
+def test_a_join_adds_the_player_and_in_the_lobby_bumps_the_version_in_one_statement(app, client, organizer, phones):
+    """sessions.quick_join: when a hall joins at once, the form's and the API's join load no session object:
+    one statement on PostgreSQL (two on SQLite) where the ORM took three. The board moves with it; a join
+    mid-game wakes nobody; what it cannot take (a nickname in use, a finished session) is refused as before."""
+    code, host = create(client)
+    board = app.extensions["live_board"]
+
+    def version():
+        with app.app_context():
+            return db.session.scalar(select(LiveSession.version).where(LiveSession.code == code))
+
+    before, mark = version(), board.mark()
+    seen, stop = written_statements(app)
+    phone = app.test_client()
+    response = phone.post("/join", data={"code": code, "nickname": " Ann "})
+    stop()
+    assert response.status_code == 303 and response.headers["Location"] == f"/play/{code}"
+    assert response.headers["Set-Cookie"].startswith("fz_player=")
+    assert len(seen) == (1 if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") else 2), seen
+    assert version() == before + 1 and board.mark() > mark  # the host's list of players and the gate both see it
+    with app.app_context():
+        ann = db.session.scalar(select(Player).where(Player.nickname == "Ann"))
+        assert ann.nickname_key == "ann" and ann.paper is False and ann.removed_at is None and ann.joined_at is not None
+    assert "You're in!" in phone.get(f"/play/{code}?lang=en").get_data(as_text=True)  # its cookie is its player's
+
+    response = phones.post(f"{API}/{code}/players", json={"nickname": "ANN"})  # taken (case aside): refused as before
+    assert response.status_code == 409 and error_code(response) == "nickname_taken"
+    refused = app.test_client().post("/join?lang=en", data={"code": code, "nickname": "ann"})
+    assert refused.status_code == 409 and "already uses that nickname" in refused.get_data(as_text=True)
+
+    advance(phones, code, host)
+    started = version()
+    late = join(phones, code, "Late")  # through the API, mid-game: no bump
+    assert late and version() == started
+    assert answer(phones, code, late, 0, right(questions(app, code)[0])).get_json()["accepted"] is True
 
 
 def test_a_whole_game_through_the_pages(app, client, organizer):

@@ -90,6 +90,12 @@ def init_app(app) -> None:
     app.extensions["live_board"] = board
 
 
+def written_in_cte(connection) -> None:
+    """Tell the board that a statement it cannot see as a write (a SELECT whose CTE writes `live_session`) did
+    write it on this connection, in a transaction: it moves when the connection goes back to the pool."""
+    connection.info[_WRITTEN] = True
+
+
 def watch(engine: Engine, board: Board) -> None:
     """Move `board` after every committed write to `live_session` through `engine` (see the module's text)."""
     name = LiveSession.__tablename__

@@ -177,9 +177,12 @@ def join():
     error, status = None, 200
     if form.validate_on_submit():
         try:
-            live = sessions.get_session(form.code.data)
-            code = live.code  # read before the join commits (and expires `live`): no second SELECT
-            _player, token = modes.of(live).join(live, form.nickname.data)
+            if (joined := sessions.quick_join(form.code.data, form.nickname.data)) is not None:
+                code, token = joined  # the commonest join, without loading the session (sessions.quick_join)
+            else:
+                live = sessions.get_session(form.code.data)
+                code = live.code  # read before the join commits (and expires `live`): no second SELECT
+                _player, token = modes.of(live).join(live, form.nickname.data)
         except DomainError as failure:
             error, status = failure.message, failure.status
         else:
