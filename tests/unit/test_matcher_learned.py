@@ -55,6 +55,19 @@ def test_a_medium_is_said_as_a_word_and_others_claim_the_police_s_authority():
     assert "id:police" not in pairs("学校让下载国家反诈中心app") | pairs("how do I install the National Anti-Fraud Center app")
 
 
+def test_english_says_who_asks_for_what_in_more_words():
+    assert "pair:relative*transfer" in pairs("Granny, it's your grandson, please wire the money today")
+    assert "pair:stranger*invest" in pairs("my online lover keeps asking me to invest in gold")
+    assert "pair:police*code" in pairs("the policeman wanted the verification number from my text")
+    assert "pair:government*fee" in pairs("they say I qualify for unemployment benefits but must pay a deposit")
+    assert "pair:acquaintance*secrecy" in pairs("a coworker asked me to keep this between us")
+    assert "pair:nobody*task" in pairs("join the group and earn a rebate on every prepaid order")
+    assert "pair:stranger*install" in pairs("someone I met online told me to get on zoom and share my screen")
+    # "auntie" and "uncle" as a polite address are no relatives; "aunt" is
+    assert "id:relative" not in pairs("Auntie, scan this code to claim your gift")
+    assert "id:relative" in pairs("my aunt asked me to lend her money")
+
+
 def test_cues_pool_the_ways_of_saying_one_thing_whatever_the_type():
     from webapp.matcher.cues import cues
 
