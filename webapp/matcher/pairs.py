@@ -11,9 +11,10 @@ not a boss's transfer), opening a card for someone else as `lend`, and opening a
 (the baseline's 0.936/0.969/0.930), all held-out 0.858/0.934/0.955 -> 0.860/0.936/0.954.
 ranker-15 says who asks for what in more English words (granny, mother, uncle; chairman, head office; judge, warrant;
 after-sales, delivery; benefits, social security; an online lover, Tantan; remit, unfreezing, a verification number,
-Zoom, a scan, a rebate, "keep it between us"), leaving out "auntie" (mostly a polite address) and "allowance" (a firm's as often as the state's): held-out English
-0.817/0.904/0.952 -> 0.821/0.910/0.956, all 0.860/0.935/0.953 -> 0.862/0.936/0.953. A `details` request (an ID or
-card number or a password typed into a page) cost 0.001 of top-1 besides: not kept.
+Zoom, a scan, a rebate, "keep it between us"), leaving out "auntie" (mostly a polite address) and "allowance" (a
+firm's as often as the state's): held-out English 0.817/0.904/0.952 -> 0.821/0.910/0.956, all 0.860/0.935/0.953 ->
+0.862/0.936/0.953. A `details` request (an ID or card number or a password typed into a page) cost 0.001 of top-1
+besides: not kept.
 """
 
 from __future__ import annotations

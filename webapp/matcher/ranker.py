@@ -329,7 +329,7 @@ class Ranker:
         gain: dict[str, float] = {}
         values = dict(zip(vector.indices, vector.data))
         for feature, _, _ in located(text):
-            if kind_of(feature) in ("py", "sig", "id", "req", "pair", "cue"):
+            if kind_of(feature) in ("py", "sig", "id", "req", "pair", "cue", "e3", "e4"):  # e3, e4: letter grams
                 continue
             column = vocabulary.get(feature)
             if column is not None:
