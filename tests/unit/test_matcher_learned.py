@@ -558,5 +558,6 @@ def test_held_out_content_stays_above_a_floor(catalog):
     # ranker-15, with this round's English scripts and look-alikes: 0.867 / 0.956 / 0.960 (263 of 274), English
     # rejection 0.947, while all five folds rose (rejection 0.953 -> 0.956, English 0.956 -> 0.962): this fold now
     # asks two of the new English look-alikes, which are answered (a courier asking when I'm home, a bet for a beer).
-    assert top1 >= 0.865 and top3 >= 0.955 and rejection >= 0.959, (top1, top3, rejection)
+    # ranker-16 (the pairs weighed 0.7): 0.872 / 0.957 / 0.960, English rejection 0.947.
+    assert top1 >= 0.870 and top3 >= 0.956 and rejection >= 0.959, (top1, top3, rejection)
     assert english_rejection >= 0.945, english_rejection

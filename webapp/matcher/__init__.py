@@ -32,7 +32,7 @@ from .training import Example, examples, roles
 from .urgency import assess
 
 __all__ = ["Analysis", "Example", "Match", "Matcher", "TypeDoc", "normalise", "redact"]
-MODEL_VERSION = "ranker-15"  # bump when features or the model change: cached models are then rebuilt
+MODEL_VERSION = "ranker-16"  # bump when features or the model change: cached models are then rebuilt
 
 _SCAM_WORDS = re.compile(r"骗|诈|scam|fraud|cheat|conned|swindl")
 # The person says they were scammed: clearly a scam, whatever the type (then a hedged top 3).
