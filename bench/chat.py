@@ -203,6 +203,7 @@ def held_out(catalog, folds: int) -> tuple[Tally, Tally, float]:
     a, b = Tally(), Tally()
     fits = []
     stage_one: list[tuple[list[str], float, list[str], bool]] = []  # (expected, P(scam), likeliest 3, looks benign)
+    answers: list[tuple[list[str], list[tuple[str, float]], bool]] = []  # scam texts answered: (expected, 3 likeliest, hedged)
     for part in folds_of(everything, folds):
         started = time.perf_counter()
         matcher = Matcher.from_catalog(catalog, exclude=part)
@@ -222,12 +223,16 @@ def held_out(catalog, folds: int) -> tuple[Tally, Tally, float]:
                 normal = normalise(text)
                 vector = matcher.ranker.vector(normal)
                 raw = matcher.ranker.raw_vector(normal)
-                ranked = [slug for slug, _ in matcher.ranker.type_probabilities(vector, raw)[:3]]
+                likeliest = matcher.ranker.type_probabilities(vector, raw)[:3]
+                ranked = [slug for slug, _ in likeliest]
+                if expect and (analysis := matcher.analyse(text)).matches:
+                    answers.append((expect, likeliest, analysis.hedged))
                 stage_one.append((expect, matcher.ranker.scam_probability(vector, normal, raw), ranked,
                                   matcher.ranker.looks_benign(vector)))
     side_by_side(f"held-out content ({folds}-fold; zh-Hans also asked in zh-Hant)", a, b, ("top1", "top3", "reject"))
     breakdown("held-out content", a)
     threshold_sweep(stage_one)
+    runner_up_sweep(answers, sum(1 for expect, *_ in stage_one if expect))
     return a, b, float(np.median(fits))
 
 
@@ -246,6 +251,18 @@ def threshold_sweep(stage_one, thresholds=(0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.87
         top3 = sum(answered(p, threshold, b) and bool(set(ranked) & set(expect)) for p, ranked, expect, b in fraud) / len(fraud)
         reject = sum(not answered(p, threshold, b) for p, b in benign) / len(benign)
         print(f"  {threshold:4.2f}  top1 {top1:.3f}  top3 {top3:.3f}  reject {reject:.3f}  mean(top1, reject) {(top1 + reject) / 2:.3f}")
+
+
+def runner_up_sweep(answers, fraud: int, cuts=(0.0, 0.005, 0.01, 0.02, 0.03, 0.05)) -> None:
+    """Held-out top-3 had a second or third match needed other P(type | scam) (Matcher.RUNNER_UP; a hedged answer
+    always shows three), and how many matches an answer then shows: RUNNER_UP is the largest cut that loses no
+    held-out top-3 against showing three always."""
+    print(f"\n-- held-out content by runner-up cut (now P(type | scam) >= {Matcher.RUNNER_UP} for a 2nd or 3rd match) --")
+    for cut in cuts:
+        shown = [[slug for rank, (slug, p) in enumerate(likeliest) if rank == 0 or hedged or p >= cut]
+                 for _, likeliest, hedged in answers]
+        top3 = sum(bool(set(got) & set(expect)) for got, (expect, _, _) in zip(shown, answers)) / fraud
+        print(f"  {cut:5.3f}  top3 {top3:.4f}  matches per answer {sum(map(len, shown)) / max(1, len(shown)):.2f}")
 
 
 def quiz_scenes(catalog, ours, theirs) -> tuple[Tally, Tally]:
