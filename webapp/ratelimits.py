@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import cache
+from typing import NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Response, current_app, request
 from flask.logging import default_handler
+from limits import RateLimitItem, parse_many
 
 from .config import ConfigError
 from .extensions import limiter
@@ -120,3 +123,49 @@ def joins_per_session(normalise_code: Callable[[str | None], str | None]) -> Cal
 
     return join_limit
 
+
+
+# -- the poll gate's join ------------------------------------------------------------------------------
+
+JOIN_ENDPOINT = "classroom.join"  # the scope Flask-Limiter gives the limit `joins_per_session` puts on the form
+
+
+class Check(NamedTuple):
+    limit: RateLimitItem
+    keys: tuple[str, ...]  # as Flask-Limiter builds them: [prefix,] key, scope
+    counted_on_join: bool  # a successful join spends it (the joins of a session), or only failures do
+
+
+def join_checks(flask_app: Flask, remote_addr: str | None, code: str) -> list[Check] | None:
+    """The limits Flask-Limiter applies to a form join (POST /join) of session `code`, for the poll gate
+    (classroom/quick_join.py), which takes a join before Flask: the code guesses of this address (the
+    application's limit: tested, spent only by a failure) and the joins of this session (`joins_per_session`:
+    tested, spent by the join). [] when rate limits are off; None when other limits are configured (defaults,
+    meta limits), which only the view applies."""
+    config = flask_app.config
+    if not config["RATELIMIT_ENABLED"]:
+        return []
+    if config.get("RATELIMIT_DEFAULT") or config.get("RATELIMIT_META") or config.get("RATELIMIT_APPLICATION_PER_METHOD"):
+        return None
+    prefix = (config["RATELIMIT_KEY_PREFIX"],) if config.get("RATELIMIT_KEY_PREFIX") else ()
+    guesses = [Check(item, (*prefix, remote_addr or "127.0.0.1", "global"), False)
+               for item in _parsed(config["RATELIMIT_CODE_GUESSES"])]
+    joins = [Check(item, (*prefix, f"session:{code}", JOIN_ENDPOINT), True) for item in _parsed(config["RATELIMIT_JOIN"])]
+    return guesses + joins
+
+
+def within(checks: list[Check]) -> bool:
+    """Whether every limit lets one more through (the storage's errors are the caller's: then the view)."""
+    return all(limiter.limiter.test(check.limit, *check.keys) for check in checks)
+
+
+def count_join(checks: list[Check]) -> None:
+    """Spend what a successful join spends, as Flask-Limiter's deduct_when does after the view."""
+    for check in checks:
+        if check.counted_on_join:
+            limiter.limiter.hit(check.limit, *check.keys)
+
+
+@cache
+def _parsed(limits: str) -> tuple[RateLimitItem, ...]:
+    return tuple(parse_many(limits))

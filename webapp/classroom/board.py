@@ -28,6 +28,7 @@ import mmap
 import os
 import struct
 import threading
+import weakref
 from pathlib import Path
 
 from sqlalchemy import event
@@ -37,6 +38,7 @@ from ..extensions import db
 from ..models import LiveSession
 
 _COUNTER = struct.Struct("=Q")
+_boards: weakref.WeakKeyDictionary[Engine, Board] = weakref.WeakKeyDictionary()  # what `watch` moves, per engine
 _WRITTEN = "fangzha.live_written"  # in a pooled connection's info: it wrote a live session, not yet returned
 
 
@@ -92,13 +94,19 @@ def init_app(app) -> None:
 
 def written_in_cte(connection) -> None:
     """Tell the board that a statement it cannot see as a write (a SELECT whose CTE writes `live_session`) did
-    write it on this connection, in a transaction: it moves when the connection goes back to the pool."""
-    connection.info[_WRITTEN] = True
+    write it on this connection: in autocommit (the gate's) it moves at once, in a transaction when the
+    connection goes back to the pool."""
+    if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        if (watching := _boards.get(connection.engine)) is not None:
+            watching.touch()
+    else:
+        connection.info[_WRITTEN] = True
 
 
 def watch(engine: Engine, board: Board) -> None:
     """Move `board` after every committed write to `live_session` through `engine` (see the module's text)."""
     name = LiveSession.__tablename__
+    _boards[engine] = board
 
     @event.listens_for(engine, "after_cursor_execute")
     def written(connection, cursor, statement, parameters, context, executemany):

@@ -32,13 +32,16 @@ class NewSessionForm(FlaskForm):
     )
 
 
+CODE_FIELD_MAX, NICKNAME_FIELD_MAX = 12, 60  # what the join form takes (a code with spaces; a nickname to clean)
+
+
 class JoinForm(FlaskForm):
     code = StringField(
-        _l("Session code"), validators=[DataRequired(), Length(max=12)],
+        _l("Session code"), validators=[DataRequired(), Length(max=CODE_FIELD_MAX)],
         render_kw={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9 ]*", "maxlength": 12},
     )
     nickname = StringField(
-        _l("Your nickname"), validators=[DataRequired(), Length(max=60)],
+        _l("Your nickname"), validators=[DataRequired(), Length(max=NICKNAME_FIELD_MAX)],
         description=_l("1 to 20 characters. Everyone in the room will see it."),
         render_kw={"autocomplete": "nickname", "maxlength": 20},
     )

@@ -12,7 +12,8 @@ the refusal of an answer); a reveal's own parts were drawn for every player at o
 token picks this one. Anything else (no player cookie, a question past its deadline, a version moved by
 a removal, a player the drawing did not know, the end) goes to the view.
 
-A phone's answer as classroom.js or the form without JavaScript sends it is taken here too, when it is the
+A phone's join with the form is taken here when it is the plain case (classroom/quick_join.py), and a
+phone's answer as classroom.js or the form without JavaScript sends it too, when it is the
 plain case (classroom/quick_answer.py): an open question, in time, from a player still playing, with a good
 CSRF token. A phone without JavaScript that reloads its play page with the Last-Modified it was given gets a
 304 while the lobby, its answered question, a reveal or the end lasts (phone.page_validator). And the join form
@@ -37,7 +38,7 @@ from .. import i18n, page_cache
 from ..extensions import db
 from ..security import SECURITY_HEADERS
 from . import live as live_rules
-from . import board, phone, phone_pages, quick_answer
+from . import board, phone, phone_pages, quick_answer, quick_join
 from .codes import hash_token
 from ..views_common import TEXT_SIZE_COOKIE
 from .players import PLAYER_COOKIE
@@ -86,6 +87,14 @@ class PollGate:
             environ["fangzha.gate"] = True  # a form without JavaScript: back to its play page, as the view does
             start_response("303 See Other", [("Location", quick_answer.play_page(environ)), ("Content-Length", "0"),
                                              ("Cache-Control", "no-store"), *SECURITY_HEADERS])
+            return [b""]
+        if quick_join.is_quick_join(environ):
+            headers = self._on_connection(lambda connection: quick_join.take(environ, self.flask_app, connection))
+            if headers is None:
+                return self.app(environ, start_response)  # anything but the plain case: the view
+            environ["fangzha.gate"] = True
+            start_response("303 See Other", [*headers, ("Content-Length", "0"), ("Cache-Control", "no-store"),
+                                             *SECURITY_HEADERS])
             return [b""]
         if environ["REQUEST_METHOD"] == "GET" and not environ.get("QUERY_STRING"):
             if (page := _PAGE_PATH.fullmatch(environ.get("PATH_INFO", ""))) is not None:

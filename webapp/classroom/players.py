@@ -10,6 +10,7 @@ from collections.abc import Callable
 from flask import Response, current_app, render_template, request, url_for
 
 from sqlalchemy import select
+from werkzeug.http import dump_cookie
 
 from .. import clock
 from ..errors import DomainError, message
@@ -32,10 +33,13 @@ def play_path(code: str) -> str:
 
 
 def set_play_cookie(response: Response, code: str, name: str, value: str) -> None:
-    response.set_cookie(
-        name, value, max_age=PLAYER_COOKIE_AGE, path=play_path(code),
-        httponly=True, samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
-    )
+    response.headers.add("Set-Cookie", play_cookie(current_app, play_path(code), name, value))
+
+
+def play_cookie(flask_app, path: str, name: str, value: str) -> str:
+    """The Set-Cookie of a player's cookie under its play page's path (the view's, and the gate's join)."""
+    return dump_cookie(name, value, max_age=PLAYER_COOKIE_AGE, path=path, httponly=True, samesite="Lax",
+                       secure=flask_app.config.get("SESSION_COOKIE_SECURE", False))
 
 
 def set_player_cookie(response: Response, code: str, token: str) -> None:

@@ -85,6 +85,23 @@ def _answer_query(dialect: str):
 def take(environ: dict, flask_app, connection: Connection) -> bytes | None:
     """The JSON body of an accepted answer, stored; None when the view must answer (then the request body
     is back in `environ`, unread)."""
+    if (form := read_form(environ)) is None:
+        return None
+    cookies = parse_cookie(environ)
+    token = cookies.get(PLAYER_COOKIE)
+    code = codes.normalise_code(_ANSWER_PATH.fullmatch(environ["PATH_INFO"]).group(1))
+    index = first(form, "question")
+    if not token or code is None or not index.isdigit() or not csrf_passes(flask_app, environ, cookies, form):
+        return None
+    try:
+        return _store(flask_app, connection, code, token, int(index), form.get("choice", []))
+    except DomainError:  # a bad choice: the view gives the reason
+        return None
+
+
+def read_form(environ: dict) -> dict[str, list[str]] | None:
+    """A small form body's fields, read and put back in `environ` as it came for the view; None when it is
+    empty, too long (MAX_BODY) or not UTF-8."""
     try:
         length = int(environ.get("CONTENT_LENGTH") or -1)
     except ValueError:
@@ -94,19 +111,14 @@ def take(environ: dict, flask_app, connection: Connection) -> bytes | None:
     body = environ["wsgi.input"].read(length)
     environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
     try:
-        form = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+        return parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
     except UnicodeDecodeError:
         return None
-    cookies = parse_cookie(environ)
-    token = cookies.get(PLAYER_COOKIE)
-    code = codes.normalise_code(_ANSWER_PATH.fullmatch(environ["PATH_INFO"]).group(1))
-    index = (form.get("question") or [""])[-1]
-    if not token or code is None or not index.isdigit() or not csrf_passes(flask_app, environ, cookies, form):
-        return None
-    try:
-        return _store(flask_app, connection, code, token, int(index), form.get("choice", []))
-    except DomainError:  # a bad choice: the view gives the reason
-        return None
+
+
+def first(form: dict[str, list[str]], name: str) -> str:
+    """A field's value as the view reads it (request.form.get, WTForms): the first one sent."""
+    return (form.get(name) or [""])[0]
 
 
 def csrf_passes(flask_app, environ: dict, cookies, form: dict[str, list[str]]) -> bool:
@@ -126,7 +138,7 @@ def csrf_passes(flask_app, environ: dict, cookies, form: dict[str, list[str]]) -
         if not referrer or config.get("TRUSTED_HOSTS") or not same_origin(referrer, f"https://{get_host(environ)}/"):
             return False
     field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    signed, cookie = (form.get(field) or [""])[-1], cookies.get(config["SESSION_COOKIE_NAME"])
+    signed, cookie = first(form, field), cookies.get(config["SESSION_COOKIE_NAME"])
     serializer = flask_app.session_interface.get_signing_serializer(flask_app)
     if not signed or not cookie or serializer is None:
         return False

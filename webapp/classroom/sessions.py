@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Callable
 from functools import cache
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..catalog import Question, Quiz, get_catalog
@@ -215,6 +215,22 @@ def quick_join(raw_code: str | None, raw_nickname: str | None) -> tuple[str, str
     loading the session as an ORM object. When a hall joins at once the ORM's SELECT, flush and UPDATE were
     most of a join's CPU. Returns (code, the player's token); None for anything else (no such open session, a
     self-paced one, a nickname in use or not allowed): then `join` decides as before and gives the reason."""
+    try:
+        joined = join_on(db.session.connection(), raw_code, raw_nickname)
+    except IntegrityError:  # the nickname is in use (or, once in a blue moon, the token): `join` says which
+        db.session.rollback()
+        return None
+    if joined is None:
+        db.session.rollback()
+        return None
+    db.session.commit()
+    return joined
+
+
+def join_on(connection: Connection, raw_code: str | None, raw_nickname: str | None) -> tuple[str, str] | None:
+    """quick_join's statements on `connection` (the ORM session's, or the poll gate's in autocommit), not
+    committed here; (code, token), or None when no open live session has that code. Raises IntegrityError when
+    the nickname is in use."""
     code, nickname = codes.normalise_code(raw_code), codes.clean_nickname(raw_nickname)
     if code is None or nickname is None:
         return None
@@ -222,24 +238,17 @@ def quick_join(raw_code: str | None, raw_nickname: str | None) -> tuple[str, str
     # (named unlike any column: parameters named as its columns would be an INSERT's VALUES, an UPDATE's SET)
     params = {"join_code": code, "new_nickname": nickname, "new_key": codes.nickname_key(nickname),
               "new_token_hash": codes.hash_token(token), "now": utcnow()}
-    try:
-        if db.session.get_bind().dialect.name == "postgresql":
-            added = db.session.execute(_quick_join_query(), params).scalar()  # (the id, the bumps)
-            board.written_in_cte(db.session.connection())
-        else:
-            added = db.session.execute(_adding_player(), params).scalar()
-            if added is not None:
-                table = LiveSession.__table__
-                db.session.execute(update(table).where(table.c.id == added, table.c.phase == Phase.LOBBY)
-                                   .values(version=table.c.version + 1))
-    except IntegrityError:  # the nickname is in use (or, once in a blue moon, the token): `join` says which
-        db.session.rollback()
-        return None
-    if added is None:
-        db.session.rollback()
-        return None
-    db.session.commit()
-    return code, token
+    if connection.dialect.name == "postgresql":
+        added = connection.execute(_quick_join_query(), params).scalar()  # (the id, the bumps)
+        if added is not None:
+            board.written_in_cte(connection)
+    else:
+        added = connection.execute(_adding_player(), params).scalar()
+        if added is not None:
+            table = LiveSession.__table__
+            connection.execute(update(table).where(table.c.id == added, table.c.phase == Phase.LOBBY)
+                               .values(version=table.c.version + 1))
+    return None if added is None else (code, token)
 
 
 @cache
