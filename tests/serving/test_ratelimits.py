@@ -166,6 +166,13 @@ def test_successful_joins_are_limited_per_session(make_app):
     assert client.post(f"{API}/{other}/players", json={"nickname": "p"}).status_code == 201  # per session
 
 
+def test_the_default_join_limit_lets_a_2000_phone_assembly_in_within_a_minute():
+    """The largest assembly sized for (README, Capacity), scanning the QR code in under a minute: never a 429."""
+    items = parse_many(defaults("/tmp")["RATELIMIT_JOIN"])
+    # within one minute: a window of a minute or more lets its amount through, a shorter one its amount each time
+    assert min(item.amount * max(1, 60 // item.get_expiry()) for item in items) >= 2000
+
+
 def test_guessing_a_code_stays_infeasible_with_the_default_limits():
     """With the default budget one address needs, on average, weeks to find any one of 100 open sessions."""
     per_day = min(
