@@ -2,6 +2,7 @@
 
     python -m bench.classroom [--players 300] [--questions 10] [--time-limit 10] [--processes 2] [--join-seconds S]
                               [--database sqlite|postgresql] [--no-js-share 0.1] [--retry-share 0.1]
+                              [--typing-seconds 3,10] [--rate-limits redis|memory|off]
 
 A fresh database (SQLite in a temporary directory, or a throwaway PostgreSQL cluster with its default
 durability, started by scripts/pg_test.sh), an organizer made directly in it; then everything goes over
@@ -10,8 +11,10 @@ with its Bearer token. Every phone is a browser (bench/phones.py): it joins with
 play page; with JavaScript (90 % by default) it polls /play/<code>/state with If-None-Match at the interval
 the server sets, swaps in the phase the poll brought and answers with fetch (a JSON reply); without it,
 it answers with a form POST → 303 → GET and the <noscript> refresh reloads the page every 3 s. Retries as phones do them: a failed poll waits for the next tick, a failed
-answer is sent again after 1-3 s; 10 % of phones send each answer twice. Rate limits are off (all the
-phones share one address). gunicorn's stderr is read all along and its error lines reported.
+answer is sent again after 1-3 s; 10 % of phones send each answer twice. A person takes 3-10 s to type a
+nickname once the join form is open (--typing-seconds). The rate limits are on, counted in a local Redis
+as `make serve` runs them (--rate-limits): the phones share one address, so only the joins per session
+count (and a failed guess, were there one). gunicorn's stderr is read all along and its error lines reported.
 At the end the database is read back: every answer a phone saw accepted must be stored exactly once, and
 the points each phone saw at the reveal must be the stored ones.
 Reported: p50/p95/p99 per request kind as the phones saw them (client-side, loopback, on the same cores as
@@ -36,7 +39,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .load import gunicorn
+from .load import gunicorn, redis_server
 from .phones import KINDS, phones_process
 
 TARGET_MS = 100
@@ -197,6 +200,12 @@ def main(argv=None) -> dict:
     parser.add_argument("--join-seconds", type=float, default=None,
                         help="spread the phones' joins over this many seconds, as a hall that takes its time "
                              "(default: all within about 5 s, a storm)")
+    parser.add_argument("--typing-seconds", default="3,10",
+                        help="LOW,HIGH: how long a person takes to type a nickname once the join form is open "
+                             "(0,0: they send it at once)")
+    parser.add_argument("--rate-limits", choices=("redis", "memory", "off"), default="redis",
+                        help="the rate limits as `make serve` runs them (a local Redis), counted in each worker's "
+                             "memory, or off (the phones share one address; only the joins per session count)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (WEB_CONCURRENCY)")
     parser.add_argument("--threads", type=int, default=None, help="threads a worker (THREADS; gunicorn.conf.py's default)")
     parser.add_argument("--timeline", action="store_true",
@@ -206,9 +215,14 @@ def main(argv=None) -> dict:
                              "before it sent answers with fetch (to measure older versions)")
     args = parser.parse_args(argv)
 
+    args.typing = tuple(float(part) for part in args.typing_seconds.split(","))
     workdir = Path(tempfile.mkdtemp(prefix="fangzha-bench-"))
     try:
-        with database(args.database, workdir) as url:
+        with database(args.database, workdir) as url, contextlib.ExitStack() as stack:
+            args.limits = {"RATELIMIT_ENABLED": "false"} if args.rate_limits == "off" else {
+                "RATELIMIT_ENABLED": "true",
+                "RATELIMIT_STORAGE_URI": stack.enter_context(redis_server(workdir)) if args.rate_limits == "redis" else "memory://",
+            }
             return _prepared(args, url)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -271,12 +285,12 @@ def _run(args, url: str, setup, load_before) -> dict:
     cpu_dir = Path(tempfile.mkdtemp(prefix="fangzha-cpu-"))
     serving = {"WEB_CONCURRENCY": str(args.workers), **({"THREADS": str(args.threads)} if args.threads else {})}
     with gunicorn(DATABASE_URL=url, stderr_lines=server_log, config="bench/gunicorn_cpu.py", BENCH_CPU_DIR=str(cpu_dir),
-                  **serving) as port:
+                  **serving, **args.limits) as port:
         code, host_token = host_session(port, "bench-teacher", "bench-password-1", args)
         nicknames = [f"p{i:04d}" for i in range(args.players)]
         budget = 60 + (args.join_seconds or 0) + args.questions * (args.time_limit + 8)
         options = {"retry_share": args.retry_share, "no_js_share": args.no_js_share, "time_limit": args.time_limit,
-                   "form_answers": args.form_answers,
+                   "form_answers": args.form_answers, "typing": args.typing,
                    "join_spacing": (args.join_seconds * args.processes / max(1, args.players) if args.join_seconds
                                     else min(0.01, 20.0 / max(1, args.players)))}
         queue, game = multiprocessing.Queue(), multiprocessing.Event()
@@ -395,8 +409,10 @@ def report(args, summary, merged, server_cpu, wall, load_before, load_after, ser
 
     not_modified = len(merged["poll_304"]) / max(1, len(merged["poll"]))
     joining = f"joining over {args.join_seconds:.0f} s" if args.join_seconds else "joining all at once"
-    print(f"live session: {args.players} phones ({args.no_js_share:.0%} without JavaScript, {joining}), {args.questions} questions of "
-          f"{args.time_limit} s, gunicorn {args.workers} workers of {args.threads or 'the default'} threads, {args.database}; phones: {args.processes} client processes of threads")
+    typing = "sent at once" if not any(args.typing) else f"typed in {args.typing[0]:g}-{args.typing[1]:g} s"
+    print(f"live session: {args.players} phones ({args.no_js_share:.0%} without JavaScript, {joining}, nicknames {typing}), "
+          f"{args.questions} questions of {args.time_limit} s, gunicorn {args.workers} workers of {args.threads or 'the default'} "
+          f"threads, {args.database}, rate limits {args.rate_limits}; phones: {args.processes} client processes of threads")
     print(f"requests: {summary['requests']} in {wall:.0f} s ({summary['rps']:.0f}/s); "
           f"failed and retried {summary['failures']}; phones that gave up {summary['errors']}; "
           f"connections opened {len(merged['connects'])}; "

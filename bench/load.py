@@ -55,6 +55,34 @@ def gunicorn(target: str = "wsgi:app", stderr_lines: list[str] | None = None, co
         server.wait(timeout=40)  # gunicorn's graceful_timeout is 20 s
 
 
+@contextlib.contextmanager
+def redis_server(directory: Path):
+    """A throwaway Redis on a unix socket in `directory`, as `make serve` runs one for the rate limits;
+    yields its RATELIMIT_STORAGE_URI."""
+    import redis
+
+    socket_path = directory / "redis.sock"
+    server = subprocess.Popen(
+        ["redis-server", "--port", "0", "--unixsocket", str(socket_path), "--unixsocketperm", "700", "--save", "",
+         "--appendonly", "no", "--dir", str(directory)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    try:
+        deadline = time.time() + 10
+        while True:
+            try:
+                redis.Redis(unix_socket_path=str(socket_path), socket_timeout=0.5).ping()
+                break
+            except (redis.RedisError, OSError):
+                if time.time() > deadline:
+                    raise RuntimeError("redis-server did not answer") from None
+                time.sleep(0.1)
+        yield f"redis+unix://{socket_path}"
+    finally:
+        server.kill()
+        server.wait(timeout=10)
+
+
 def _worker(host, port, path, seconds, headers, queue, expect=200):
     latencies, errors = [], 0
     connection = http.client.HTTPConnection(host, port, timeout=10)

@@ -130,11 +130,12 @@ class Phone:
     """One player on one phone: join with the form, then play to the end."""
 
     def __init__(self, port: int, code: str, nickname: str, *, javascript: bool, resend: bool, time_limit: int,
-                 stop: threading.Event, out: dict, form_answers: bool = False, game=None):
+                 stop: threading.Event, out: dict, form_answers: bool = False, game=None, typing=(0.0, 0.0)):
         self.browser = Browser(port, out, game)
         self.code, self.nickname, self.javascript, self.resend = code, nickname, javascript, resend
         self.time_limit, self.stop, self.out = time_limit, stop, out
         self.form_answers = form_answers  # with JavaScript, still the plain form (classroom.js before fetch)
+        self.typing = typing  # (low, high) seconds to type a nickname
         self.rng = random.Random(nickname)
         self.page: Page | None = None
         self.answered: set[int] = set()
@@ -179,9 +180,13 @@ class Phone:
             self.out["points_seen"].append((self.nickname, page.index, page.points))
 
     def _join(self) -> None:
+        typing = [self.rng.uniform(*self.typing)]  # the nickname, typed once the form is open (not again on a retry)
+
         def join():
             status, _, payload = self.browser.send("page", "GET", f"/join?code={self.code}")
             token = _csrf.search(payload.decode()).group(1)
+            if typing and self.stop.wait(typing.pop()):
+                return
             status, location = self.browser.form("join", "/join", {"code": self.code, "nickname": self.nickname, "csrf_token": token})
             if status != 303 or location != f"/play/{self.code}":
                 raise AssertionError(f"join {status} {location}")
@@ -308,7 +313,7 @@ def phones_process(port: int, code: str, nicknames: list[str], options: dict, se
         threading.Thread(target=Phone(
             port, code, name, javascript=rng.random() >= options["no_js_share"], resend=rng.random() < options["retry_share"],
             time_limit=options["time_limit"], stop=stop, out=out, form_answers=options.get("form_answers", False),
-            game=game,
+            game=game, typing=tuple(options.get("typing", (0.0, 0.0))),
         ).run, daemon=True)
         for name in nicknames
     ]
