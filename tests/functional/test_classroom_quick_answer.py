@@ -9,6 +9,7 @@ import re
 from sqlalchemy import select
 
 from tests import factories
+from webapp.classroom import quick_answer
 from webapp.extensions import db
 from webapp.models import Answer, LateAnswer, LiveSession, Player
 
@@ -92,7 +93,7 @@ def test_a_late_answer_is_refused_by_the_view_and_counted(db_app, reached):
         assert db.session.scalar(select(LateAnswer.question_index)) == 0
 
 
-def test_the_csrf_token_is_checked_before_anything_is_stored(make_app, database_uri, reached):
+def test_the_csrf_token_is_checked_before_anything_is_stored(make_app, database_uri, reached, monkeypatch):
     app = make_app(SQLALCHEMY_DATABASE_URI=database_uri, WTF_CSRF_ENABLED=True)
     host_client = app.test_client()
     code, host, (ann, bo) = factories.hall(app, "Ann", "Bo", time_limit=60, csrf=True)
@@ -107,8 +108,17 @@ def test_the_csrf_token_is_checked_before_anything_is_stored(make_app, database_
     someone_elses = bo.post(f"/play/{code}/answer", data={"question": "0", "choice": "0", "csrf_token": token}, headers=JSON)
     assert someone_elses.status_code == 400 and stored(app, "Bo") is None  # the token belongs to Ann's session
 
+    verified = []
+    real = quick_answer._csrf_verified
+    monkeypatch.setattr(quick_answer, "_csrf_verified", lambda *args: verified.append(1) or real(*args))
     sent = ann.post(f"/play/{code}/answer", data={"question": "0", "choice": "0", "csrf_token": token}, headers=JSON)
     assert sent.get_json() == {"accepted": True} and len(counted) == 3 and stored(app, "Ann").choice == [0]
+    again = ann.post(f"/play/{code}/answer", data={"question": "0", "choice": "1", "csrf_token": token}, headers=JSON)
+    # the pair passed once (here, or at the join when its form's token was signed in the same second): kept
+    assert again.get_json() == {"accepted": True} and len(counted) == 3 and len(verified) <= 1
+    forged_after = ann.post(f"/play/{code}/answer", data={"question": "0", "choice": "1", "csrf_token": token[:-2]},
+                            headers=JSON)
+    assert forged_after.status_code == 400 and len(counted) == 4  # a pair not seen is verified, and fails
 
 
 def test_other_bodies_reach_the_view_and_the_form_without_javascript_is_taken_too(db_app, reached):
