@@ -234,7 +234,12 @@ def test_an_answer_costs_three_statements(db_app):
             event.remove(engine, "before_cursor_execute", listener)
         assert sent.get_json() == {"accepted": True}
         counts.append(len([s for s in statements if not s.strip().upper().startswith("SELECT 1")]))
-    assert counts == [3, 4, 3], statements  # the view; the gate's first answer, and its next
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # the gate's next: the answer in one statement (quick_answer._store_seen), and, as only a few players
+        # are left to answer, "has everyone answered?" asked again after its commit (quick_answer.was_last)
+        assert counts[2] == 2 and statements[0].startswith("WITH mine"), statements
+    else:
+        assert counts == [3, 4, 3], statements  # the view; the gate's first answer, and its next
 
 
 def test_a_code_used_again_never_gets_the_last_sessions_question(db_app, monkeypatch):

@@ -227,3 +227,33 @@ def test_on_postgresql_answers_racing_to_be_last_still_reveal_the_question(make_
         assert phase() == "question"
         racing.commit()
         assert quick_answer.was_last(ann, session_id, 0, inserted, missing) is True  # Ann's second look: everyone
+
+
+def test_on_postgresql_the_one_statement_holds_the_rules_the_gates_sighting_cannot_see(make_app, postgres_url, reached):
+    """With the gate's sighting at the question, an answer is one statement with no read first
+    (quick_answer._store_seen). A player removed or a deadline passed by a write the board cannot see
+    (another host, raw SQL) leaves the sighting as it was: the statement's own conditions refuse to store,
+    and the view answers with its reason."""
+    from sqlalchemy import create_engine, text
+
+    app = make_app(SQLALCHEMY_DATABASE_URI=postgres_url)
+    code, host, (ann, bo, cy, _di) = factories.hall(app, "Ann", "Bo", "Cy", "Di", time_limit=60)
+    assert app.test_client().post(f"{API}/{code}/advance", headers=host).status_code == 200
+    counted = reached(app)
+    assert ann.post(f"/play/{code}/answer", data={"question": "0", "choice": "0"}, headers=JSON).get_json() == {"accepted": True}
+    assert counted == [] and stored(app, "Ann") is not None  # the gate now holds a sighting at question 0
+    elsewhere = create_engine(postgres_url)  # not the app's engine: the board does not move
+    try:
+        with elsewhere.begin() as connection:
+            connection.execute(text("UPDATE player SET removed_at = now() WHERE nickname = 'Bo'"))
+        removed = bo.post(f"/play/{code}/answer", data={"question": "0", "choice": "0"}, headers=JSON)
+        assert removed.status_code == 303 and len(counted) == 1 and stored(app, "Bo") is None  # to the page that says so
+
+        with elsewhere.begin() as connection:
+            connection.execute(text("UPDATE live_session SET deadline = now() - interval '1 second' WHERE code = :code"),
+                               {"code": code})
+        late = cy.post(f"/play/{code}/answer", data={"question": "0", "choice": "0"}, headers=JSON)
+        assert late.status_code == 409 and late.get_json()["reason"] == "too_late" and len(counted) == 2
+        assert stored(app, "Cy") is None
+    finally:
+        elsewhere.dispose()

@@ -79,7 +79,9 @@ class PollGate:
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if quick_answer.is_quick_answer(environ):
-            taken = self._on_connection(lambda connection: quick_answer.take(environ, self.flask_app, connection))
+            code = quick_answer.answer_code(environ)
+            seen = (lambda: self._look(code)) if code is not None else (lambda: None)
+            taken = self._on_connection(lambda connection: quick_answer.take(environ, self.flask_app, connection, seen))
             if taken is None:
                 return self.app(environ, start_response)  # anything but the plain case: the view
             if quick_answer.wants_json(environ):

@@ -22,12 +22,13 @@ import io
 import json
 import re
 import time
+from collections.abc import Callable
 from functools import cache
 from urllib.parse import parse_qs
 
 from flask_wtf.csrf import same_origin
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MIMEAccept
@@ -40,7 +41,7 @@ from ..extensions import db
 from ..models import Answer, LiveSession, Phase, Player
 from . import answers, codes, queries, sessions
 from .codes import hash_token
-from .live import transition_statement
+from .live import Look, transition_statement
 from .players import PLAYER_COOKIE
 
 _ANSWER_PATH = re.compile(r"/play/(\d{6})/answer")
@@ -83,18 +84,26 @@ def _answer_query(dialect: str):
     )
 
 
-def take(environ: dict, flask_app, connection: Connection) -> bytes | None:
+def answer_code(environ: dict) -> str | None:
+    """The session code of an answer's path (is_quick_answer has matched it)."""
+    return codes.normalise_code(_ANSWER_PATH.fullmatch(environ["PATH_INFO"]).group(1))
+
+
+def take(environ: dict, flask_app, connection: Connection, seen: Callable[[], Look | None] = lambda: None) -> bytes | None:
     """The JSON body of an accepted answer, stored; None when the view must answer (then the request body
-    is back in `environ`, unread)."""
+    is back in `environ`, unread). `seen()`: where the gate sees the session (live.Look), asked on PostgreSQL."""
     if (form := read_form(environ)) is None:
         return None
     cookies = parse_cookie(environ)
     token = cookies.get(PLAYER_COOKIE)
-    code = codes.normalise_code(_ANSWER_PATH.fullmatch(environ["PATH_INFO"]).group(1))
+    code = answer_code(environ)
     index = first(form, "question")
     if not token or code is None or not index.isdigit() or not csrf_passes(flask_app, environ, cookies, form):
         return None
     try:
+        look = seen() if connection.dialect.name == "postgresql" else None
+        if look is not None and look.step == f"Q{index}":
+            return _store_seen(flask_app, connection, look, code, token, int(index), form.get("choice", []))
         return _store(flask_app, connection, code, token, int(index), form.get("choice", []))
     except DomainError:  # a bad choice: the view gives the reason
         return None
@@ -205,6 +214,77 @@ def _store(flask_app, connection: Connection, code: str, token: str, index: int,
     if last:  # the last one reveals, as in live.py
         connection.execute(transition_statement(session_id, Phase.QUESTION, index, phase=Phase.REVEAL))
     return ACCEPTED
+
+
+def _store_seen(flask_app, connection: Connection, look: Look, code: str, token: str, index: int,
+                raw_choice: list[str]) -> bytes | None:
+    """PostgreSQL, when the gate has seen the session at this question: the whole answer in one statement
+    (`seen_answer_query`), with no query first for the session and the player. The gate's sighting gives the
+    seconds left for the points; the statement itself holds every rule of the view against the rows and the
+    database's clock (this player, not removed, of this open live session, at this question, before its
+    deadline) and stores nothing when one fails: then the view answers, and gives the reason."""
+    facts = session_facts(connection, look.session_id)
+    if facts is None:
+        return None
+    created_at, scoring, time_limit = facts
+    question = questions_of(flask_app, look.session_id, created_at)[index]
+    chosen = answers.parse_choice(raw_choice, question)
+    correct = question.is_correct(chosen)
+    params = {"a_session": look.session_id, "a_code": code, "a_token_hash": hash_token(token), "a_index": index,
+              "a_choice": chosen, "a_correct": correct,
+              "a_points": codes.points_for(correct, scoring, time_limit, look.seconds_left)}
+    player_id, inserted, missing = connection.execute(seen_answer_query(), params).one()
+    if player_id is None:
+        return None  # not (or no longer) this player's question to answer: the view says why
+    if not inserted:
+        return ACCEPTED  # sent again: the first answer stands, and was accepted
+    if was_last(connection, look.session_id, index, inserted, missing):
+        connection.execute(transition_statement(look.session_id, Phase.QUESTION, index, phase=Phase.REVEAL))
+    return ACCEPTED
+
+
+@cache
+def seen_answer_query():
+    """One statement: the player (`mine`: this token's, not removed, of the session when it is open, live, at
+    this question and before its deadline by the database's clock), the INSERT of its answer (ON CONFLICT: a
+    repeat stores nothing), and "has everyone answered?" as in store_and_probe_query. Returns (the player's id
+    or NULL, rows inserted, others missing)."""
+    session, player, table = LiveSession.__table__, Player.__table__, Answer.__table__
+    now = clock.now_column("postgresql")
+    mine = (select(player.c.id).join(session, session.c.id == player.c.live_session_id)
+            .where(player.c.token_hash == bindparam("a_token_hash"), player.c.removed_at.is_(None),
+                   session.c.id == bindparam("a_session"), session.c.open_code == bindparam("a_code"),
+                   session.c.phase == Phase.QUESTION, session.c.question_index == bindparam("a_index"),
+                   session.c.self_paced.is_(False), or_(session.c.deadline.is_(None), session.c.deadline >= now))
+            .cte("mine"))
+    values = select(mine.c.id, bindparam("a_index"), bindparam("a_choice", type_=table.c.choice.type),
+                    bindparam("a_correct"), bindparam("a_points"), now)
+    stored = (postgresql.insert(table)
+              .from_select(["player_id", "question_index", "choice", "correct", "points", "answered_at"], values)
+              .on_conflict_do_nothing(index_elements=["player_id", "question_index"]).returning(table.c.id).cte("stored"))
+    missing = (queries.waiting(bindparam("a_session"), bindparam("a_index"))
+               .where(Player.id != select(mine.c.id).scalar_subquery()).limit(IN_FLIGHT + 1).subquery())
+    return select(select(mine.c.id).scalar_subquery(), select(func.count()).select_from(stored).scalar_subquery(),
+                  select(func.count()).select_from(missing).scalar_subquery())
+
+
+SESSIONS_KEPT = 256
+_facts: dict[tuple[str, int], tuple] = {}  # (database, session id) -> what never changes in a session
+
+
+def session_facts(connection: Connection, session_id: int) -> tuple | None:
+    """(created_at, scoring, time_limit) of a session, read once per process: they are set when it is made."""
+    key = (str(connection.engine.url), session_id)
+    if (found := _facts.get(key)) is None:
+        table = LiveSession.__table__
+        found = connection.execute(select(table.c.created_at, table.c.scoring, table.c.time_limit)
+                                   .where(table.c.id == session_id)).first()
+        if found is None:
+            return None
+        if len(_facts) >= SESSIONS_KEPT:
+            _facts.clear()
+        found = _facts[key] = tuple(found)
+    return found
 
 
 def _store_and_probe(connection: Connection, session_id: int, values: dict) -> bool:
