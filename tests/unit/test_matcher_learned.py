@@ -68,6 +68,14 @@ def test_english_says_who_asks_for_what_in_more_words():
     assert "id:relative" in pairs("my aunt asked me to lend her money")
 
 
+def test_intimate_images_are_a_request_of_their_own():
+    # sextortion and an AI-faked video both have a video; only one asks to undress or threatens to send it on
+    assert "pair:stranger*intimate" in pairs("网友要看我脱衣服，说她先脱")
+    assert "req:intimate" in pairs("不转钱就把视频发给你家人") and "req:intimate" in pairs("got a nude video with my face")
+    assert "req:intimate" not in pairs("儿子打视频电话来，让我转钱") | pairs("the boss was on a video call and asked for a transfer")
+    assert "req:intimate" not in pairs("I sent the photos to my sister")
+
+
 def test_cues_pool_the_ways_of_saying_one_thing_whatever_the_type():
     from webapp.matcher.cues import cues
 
