@@ -68,6 +68,14 @@ def test_english_says_who_asks_for_what_in_more_words():
     assert "id:relative" in pairs("my aunt asked me to lend her money")
 
 
+def test_intimate_images_are_a_request_of_their_own():
+    # sextortion and an AI-faked video both have a video; only one asks to undress or threatens to send it on
+    assert "pair:stranger*intimate" in pairs("网友要看我脱衣服，说她先脱")
+    assert "req:intimate" in pairs("不转钱就把视频发给你家人") and "req:intimate" in pairs("got a nude video with my face")
+    assert "req:intimate" not in pairs("儿子打视频电话来，让我转钱") | pairs("the boss was on a video call and asked for a transfer")
+    assert "req:intimate" not in pairs("I sent the photos to my sister")
+
+
 def test_cues_pool_the_ways_of_saying_one_thing_whatever_the_type():
     from webapp.matcher.cues import cues
 
@@ -559,5 +567,7 @@ def test_held_out_content_stays_above_a_floor(catalog):
     # rejection 0.947, while all five folds rose (rejection 0.953 -> 0.956, English 0.956 -> 0.962): this fold now
     # asks two of the new English look-alikes, which are answered (a courier asking when I'm home, a bet for a beer).
     # ranker-16 (the pairs weighed 0.7): 0.872 / 0.957 / 0.960, English rejection 0.947.
-    assert top1 >= 0.870 and top3 >= 0.956 and rejection >= 0.959, (top1, top3, rejection)
+    # ranker-17 (93 scam scripts and 35 look-alikes more, so this fold holds other texts): 0.875 / 0.951 / 0.961,
+    # while over all five folds top-1 rose 0.864 -> 0.870 and top-3 stayed 0.939 (bench.chat --held-out).
+    assert top1 >= 0.873 and top3 >= 0.949 and rejection >= 0.959, (top1, top3, rejection)
     assert english_rejection >= 0.945, english_rejection

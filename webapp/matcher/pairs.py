@@ -15,6 +15,12 @@ Zoom, a scan, a rebate, "keep it between us"), leaving out "auntie" (mostly a po
 firm's as often as the state's): held-out English 0.817/0.904/0.952 -> 0.821/0.910/0.956, all 0.860/0.935/0.953 ->
 0.862/0.936/0.953. A `details` request (an ID or card number or a password typed into a page) cost 0.001 of top-1
 besides: not kept.
+ranker-17 adds an `intimate` request (asked to undress, a nude recording, a threat to send a video on): sextortion
+and an AI-faked video both have a video, only one has this. Held-out (the folds of bench.chat --held-out) all
+0.864/0.939/0.959 -> 0.865/0.940/0.959, narrated 0.939/0.966/0.945 -> 0.939/0.969/0.945. Tried with it and left
+out: a `lover` identity (对象, 宝贝, honey, "wrong number": romance against fake-investment), held-out rejection
+0.959 -> 0.957, narrated 0.945 -> 0.942; a `reward` request (they pay the person: a code received for ten yuan
+each, a card rented), top-1 0.001 lower.
 """
 
 from __future__ import annotations
@@ -64,6 +70,9 @@ REQUESTS = {
     # money that passes through the person: received into their account or taken out in cash, then passed on
     "relay": r"收.{0,8}再转|收到.{0,8}转(?:出去|走|给)|帮.{0,4}(?:收|接)一?笔?钱|代收(?:款|钱|货款|资金)|走账|过账|刷流水|跑分|取(?:出来|现).{0,8}(?:交给|给)|"
              r"\b(?:forward (?:it|them|the money)|pass (?:it|the money) on|withdraw\b.{0,40}\b(?:hand|give|pass)|(?:receive|take) (?:\w+ )?(?:payments?|money|transfers?) into (?:my|your|his|her) (?:own )?account)\b",
+    # intimate images: asked to undress, a nude recording, a threat to send it on
+    "intimate": r"裸|脱衣|脱了|洗澡|不雅|私密|色情|果聊|(?:视频|录像|照片|录屏).{0,10}(?:发给|发到|曝光|公开|传到|散布)|"
+                r"\b(?:nudes?|naked|intimate|explicit|strip|undress|sextort\w*|sexy|sex)\b",
     "secrecy": r"别告诉|不要告诉|不能告诉|保密|别声张|不要声张|\b(?:don'?t (?:tell|mention)|keep (?:it|this) (?:secret|quiet|to yourself|between us)|between us|not to tell)\b",
 }
 # "ai" as a word of its own: inside an English word (said, paid, again, downstairs) it is no medium.
