@@ -281,6 +281,9 @@ class Phone:
                 next_poll = time.monotonic() + interval  # counted from the answer, as classroom.js does
             if status == 304:
                 self.out["poll_304"].append(1)
+                if int(response.getheader("X-Poll-Ms") or 0) > 0:  # a lobby's interval as the hall fills (classroom.js)
+                    interval = page.poll_seconds = int(response.getheader("X-Poll-Ms")) / 1000
+                    next_poll = time.monotonic() + interval
                 continue
             etag = response.getheader("ETag") or etag
             state = json.loads(payload)

@@ -159,3 +159,32 @@ def test_the_server_sets_the_poll_interval_by_the_size_of_the_session(app, clien
     page = phones[0].get(f"/play/{code}").get_data(as_text=True)
     assert re.search(r'data-poll-ms="(\d+)"', page).group(1) == str(codes.POLL_MAX_MS)
     assert f'<meta http-equiv="refresh" content="{codes.POLL_MAX_MS // 1000}">' in page  # and the page less often
+
+
+def test_a_lobbys_304_tells_the_first_phones_to_poll_less_often_as_the_hall_fills(app, monkeypatch):
+    """The first phones of a hall got a lobby page drawn at 2 s, and a 304 has no body to bring them the new
+    interval: the gate's 304 in the lobby carries it (X-Poll-Ms), which classroom.js reads."""
+    import html
+    import re
+
+    from webapp.classroom import codes
+
+    monkeypatch.setattr(codes, "POLL_STEPS", ((1, 2000), (2, 3000)))  # a third player makes it a hall
+    with app.app_context():
+        live, _host = classroom.create_session(factories.organizer().id, app.extensions["catalog"].quizzes["elderly-basics"],
+                                               count=2)
+        code = live.code
+    ann = app.test_client()
+    assert ann.post("/join", data={"code": code, "nickname": "Ann"}).status_code == 303
+    page = ann.get(f"/play/{code}").get_data(as_text=True)
+    assert re.search(r'data-poll-ms="(\d+)"', page).group(1) == "2000"
+    etag = html.unescape(re.search(r'data-etag="([^"]+)"', page).group(1))
+    asked = {"If-None-Match": etag, "Accept": "application/json"}
+    first = ann.get(f"/play/{code}/state", headers=asked)
+    assert first.status_code == 304 and first.headers["X-Poll-Ms"] == "2000"
+    for name in ("Bo", "Cy"):
+        phone = app.test_client()
+        assert phone.post("/join", data={"code": code, "nickname": name}).status_code == 303
+        phone.get(f"/play/{code}")  # each loads its lobby: Cy's is drawn at the hall's interval
+    later = ann.get(f"/play/{code}/state", headers=asked)
+    assert later.status_code == 304 and later.headers["X-Poll-Ms"] == str(codes.POLL_MAX_MS)

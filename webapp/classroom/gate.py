@@ -67,6 +67,19 @@ def request_tag(environ: dict, cookies) -> str:
     return i18n.to_tag(i18n.pick_locale(i18n.parse(cookies.get(i18n.LANGUAGE_COOKIE)), accepted.values()))
 
 
+POLL_HEADER = "X-Poll-Ms"
+
+
+def lobby_poll_header(database: str, look: live_rules.Look, lang: str) -> list[tuple[str, str]]:
+    """On a lobby's 304: the interval the lobby polls at now (its latest drawing's, set by the session's size,
+    phone_pages.lobby), so that the first phones of a hall, whose pages were drawn at 2 s, slow down as it
+    fills; a 304 has no body to carry it. Nothing when this process has not drawn that lobby."""
+    for large_text in (False, True):
+        if (drawn := phone_pages.lobby_pages.get(phone_pages.key(database, look.session_id, lang, large_text))) is not None:
+            return [(POLL_HEADER, str(drawn.version))]
+    return []
+
+
 class PollGate:
     def __init__(self, app: WSGIApp, flask_app):
         self.app, self.flask_app = app, flask_app
@@ -112,7 +125,8 @@ class PollGate:
                 code, lang = path.group(1), tag.group(3)
                 look = self._look(code)
                 if look is not None and look.step == tag.group(2):  # the same ETag back, as the browser sent it
-                    return self._reply(environ, start_response, "304 Not Modified", f'"{tag.group(1)}"', b"")
+                    extra = lobby_poll_header(self.database, look, lang) if look.step == "L" else []
+                    return self._reply(environ, start_response, "304 Not Modified", f'"{tag.group(1)}"', b"", extra)
                 shared = look and phone.shared_bodies.get((self.database, look.session_id, look.step, lang))
                 if shared and (own := self._own(shared, look, cookies[PLAYER_COOKIE])) is not False:
                     # a new question or reveal already drawn in this process: its shared body (and at a reveal
@@ -186,10 +200,11 @@ class PollGate:
         return False if own is None else own.me
 
     @staticmethod
-    def _reply(environ: dict, start_response: Callable, status: str, etag: str | None, body: bytes) -> Iterable[bytes]:
+    def _reply(environ: dict, start_response: Callable, status: str, etag: str | None, body: bytes,
+               extra: list[tuple[str, str]] = ()) -> Iterable[bytes]:
         environ["fangzha.gate"] = True  # for bench/gunicorn_cpu.py's count of what the gate answered
         headers = [("ETag", etag), ("Cache-Control", "no-cache, private")] if etag else [("Cache-Control", "no-store")]
-        headers += SECURITY_HEADERS
+        headers += [*extra, *SECURITY_HEADERS]
         if body:
             headers += [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
         start_response(status, headers)

@@ -114,7 +114,11 @@
     if (etag) headers["If-None-Match"] = etag;
     fetch(url, { headers: headers, credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
-        if (response.status === 304) return null;
+        if (response.status === 304) {  // in a lobby, the interval the hall's size sets now (X-Poll-Ms)
+          var ms = parseInt(response.headers.get("X-Poll-Ms"), 10);
+          if (ms > 0) POLL_MS = ms;
+          return null;
+        }
         if (!response.ok) throw new Error("state " + response.status);
         etag = response.headers.get("ETag") || etag;
         return response.json();
