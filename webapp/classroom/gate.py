@@ -93,8 +93,8 @@ class PollGate:
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if quick_answer.is_quick_answer(environ):
             code = quick_answer.answer_code(environ)
-            seen = (lambda: self._look(code)) if code is not None else (lambda: None)
-            taken = self._on_connection(lambda connection: quick_answer.take(environ, self.flask_app, connection, seen))
+            taken = self._on_connection(lambda connection: quick_answer.take(
+                environ, self.flask_app, connection, lambda: self._look(code, connection)))
             if taken is None:
                 return self.app(environ, start_response)  # anything but the plain case: the view
             if quick_answer.wants_json(environ):
@@ -210,16 +210,20 @@ class PollGate:
         start_response(status, headers)
         return [body]
 
-    def _look(self, code: str) -> live_rules.Look | None:
+    def _look(self, code: str, connection: Connection | None = None) -> live_rules.Look | None:
         """Where the session is: the last sighting of this code while the board has not moved since before it
-        was read (classroom/board.py) and it is at most MAX_AGE old, else a new one from the database."""
+        was read (classroom/board.py) and it is at most MAX_AGE old, else a new one from the database (on
+        `connection` when the caller holds one of the gate's)."""
         if self.board is None:
             self.board = self.flask_app.extensions["live_board"]
         mark, now = self.board.mark(), time.monotonic()
         kept = self.sightings.get(code)
         if mark is not None and kept is not None and kept[0] == mark and now - kept[1].at < MAX_AGE:
             return kept[1].look(now)
-        read = self._on_connection(lambda connection: (live_rules.sight(code, connection),))
+        if connection is not None:
+            read = (live_rules.sight(code, connection),)
+        else:
+            read = self._on_connection(lambda held: (live_rules.sight(code, held),))
         if read is None:
             return None
         seen = read[0]
