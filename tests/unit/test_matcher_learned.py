@@ -543,6 +543,25 @@ def test_a_refit_after_a_content_change_reuses_the_kept_tokens(catalog, tmp_path
     assert np.array_equal(again._scam_coef, fresh._scam_coef)
 
 
+def test_patterns_searched_in_parts_find_what_the_whole_pattern_finds(catalog):
+    """search.FirstMatch (pairs.py, cues.py) against re.search of the whole pattern, on every training text."""
+    import re
+
+    from webapp.matcher.cues import CUES
+    from webapp.matcher.pairs import IDENTITIES, MEDIUM, NEW_NUMBER, REQUESTS
+    from webapp.matcher.search import FirstMatch, alternatives
+
+    assert alternatives(r"a(?:b|c)|[|]d|\\|e") == ["a(?:b|c)", "[|]d", r"\\", "e"]
+    texts = sorted({normalise(e.text) for e in examples(catalog)})
+    texts += ["妈，在吗", "app里有usdt", "i was in the appendix", "他说asdf qwer"]
+    patterns = [*IDENTITIES.values(), *REQUESTS.values(), MEDIUM, NEW_NUMBER, *CUES.values()]
+    for pattern in patterns:
+        whole, parts = re.compile(pattern), FirstMatch(pattern)
+        for text in texts:
+            found = whole.search(text)
+            assert parts.span(text) == (found.span() if found else None), (pattern[:40], text)
+
+
 # -- a floor under the held-out figures --------------------------------------------------------
 
 def test_held_out_content_stays_above_a_floor(catalog):

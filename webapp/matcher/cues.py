@@ -21,8 +21,10 @@ at Matcher.SCAM/SCAM_LATIN 0.85/0.76; at 0.82/0.76, 0.858/0.934/0.955 and narrat
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
+
+from .search import FirstMatch
+from .search import latin as has_latin
 
 # Normalised text: Simplified Chinese, lower case (see normalise.py).
 CUES = {
@@ -74,7 +76,7 @@ CUES = {
                 r"\b(?:immediately|right now|right away|within \d+|or else|otherwise|urgent(?:ly)?)\b",
 }
 
-_CUES = [(name, re.compile(pattern)) for name, pattern in CUES.items()]
+_CUES = [(name, FirstMatch(pattern)) for name, pattern in CUES.items()]  # re.search's first match, sooner (search.py)
 
 Span = tuple[int, int]
 
@@ -82,10 +84,11 @@ Span = tuple[int, int]
 def cues(text: str) -> list[tuple[str, Span]]:
     """The cues of normalised text, each with where it was first seen."""
     found = []
+    latin = has_latin(text)
     for name, pattern in _CUES:
-        match = pattern.search(text)
-        if match is not None:
-            found.append((name, match.span()))
+        span = pattern.span(text, latin)
+        if span is not None:
+            found.append((name, span))
     return found
 
 

@@ -25,10 +25,11 @@ each, a card rented), top-1 0.001 lower.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from .cues import cue_features
+from .search import FirstMatch
+from .search import latin as has_latin
 
 # Normalised text: Simplified Chinese, lower case (see normalise.py).
 IDENTITIES = {
@@ -79,43 +80,23 @@ REQUESTS = {
 MEDIUM = r"视频|语音|声音|(?<![a-z])ai(?![a-z])|换脸|合成|\b(?:video|voice|deepfake|face)\b"
 NEW_NUMBER = r"新号|新微信|换了号|换号|换了新|新手机号|小号|新的?帐号|新账号|\bnew (?:number|account)\b"
 
-_LATIN = re.compile(r"[a-z]")
-
-
-class _Pattern:
-    """One pattern searched as two: the Chinese alternatives, and the English ones (after `|\\b(?:`) only
-    in a text with Latin letters. The same first match, in about half the time (this runs on every
-    training text at build time): a pattern of plain Chinese alternatives is scanned by its first
-    characters, which a `\\b` among them prevents."""
-
-    def __init__(self, pattern: str):
-        chinese, bar, english = pattern.partition(r"|\b(?:")
-        self.chinese = re.compile(chinese)
-        self.english = re.compile(r"\b(?:" + english) if bar else None
-
-    def first(self, text: str, latin: bool) -> Span | None:
-        found = self.chinese.search(text)
-        if latin and self.english is not None:
-            other = self.english.search(text)
-            if other is not None and (found is None or other.start() < found.start()):
-                found = other
-        return found.span() if found else None
-
-
-_IDENTITY = [(name, _Pattern(pattern)) for name, pattern in IDENTITIES.items()]
-_REQUEST = [(name, _Pattern(pattern)) for name, pattern in REQUESTS.items()]
-_MEDIUM = _Pattern(MEDIUM)
-_NEW_NUMBER = _Pattern(NEW_NUMBER)
+# Each pattern is searched in parts (search.py: the Chinese alternatives scanned by their first characters, the
+# English ones only in a text with Latin letters): the same first match, in about half the time (this runs on
+# every training text at build time).
+_IDENTITY = [(name, FirstMatch(pattern)) for name, pattern in IDENTITIES.items()]
+_REQUEST = [(name, FirstMatch(pattern)) for name, pattern in REQUESTS.items()]
+_MEDIUM = FirstMatch(MEDIUM)
+_NEW_NUMBER = FirstMatch(NEW_NUMBER)
 
 Span = tuple[int, int]
 
 
 def pair_features(text: str) -> Iterator[tuple[str, int, int]]:
     """`id:X`, `req:Y` and `pair:X*Y` features of normalised text, each with where it was seen."""
-    latin = _LATIN.search(text) is not None
-    identities = [(name, span) for name, pattern in _IDENTITY if (span := pattern.first(text, latin))]
-    requests = [(name, span) for name, pattern in _REQUEST if (span := pattern.first(text, latin))]
-    medium, new_number = _MEDIUM.first(text, latin), _NEW_NUMBER.first(text, latin)
+    latin = has_latin(text)
+    identities = [(name, span) for name, pattern in _IDENTITY if (span := pattern.span(text, latin))]
+    requests = [(name, span) for name, pattern in _REQUEST if (span := pattern.span(text, latin))]
+    medium, new_number = _MEDIUM.span(text, latin), _NEW_NUMBER.span(text, latin)
     if new_number:
         requests.append(("newnumber", new_number))
     for name, span in identities:
