@@ -107,13 +107,18 @@ def joined(response: Response) -> bool:
     return response.status_code in (201, 303)
 
 
+def session_limit_key(code: str | None) -> str:
+    """The key a session's joins are counted under (the view's limit and the poll gate's join alike)."""
+    return f"session:{code or 'none'}"
+
+
 def joins_per_session(normalise_code: Callable[[str | None], str | None]) -> Callable[[Callable], Callable]:
     """A decorator for join views: successful joins per session (capacity: RATELIMIT_JOIN), the session read
     from the URL or the join form's code field; failed guesses are the application-wide limit."""
 
     def session_key() -> str:
         raw = (request.view_args or {}).get("code") or request.form.get("code")
-        return f"session:{normalise_code(raw) or 'none'}"
+        return session_limit_key(normalise_code(raw))
 
     def join_limit(view: Callable) -> Callable:
         return limiter.limit(
@@ -122,7 +127,6 @@ def joins_per_session(normalise_code: Callable[[str | None], str | None]) -> Cal
         )(view)
 
     return join_limit
-
 
 
 # -- the poll gate's join ------------------------------------------------------------------------------
@@ -150,7 +154,7 @@ def join_checks(flask_app: Flask, remote_addr: str | None, code: str) -> list[Ch
     prefix = (config["RATELIMIT_KEY_PREFIX"],) if config.get("RATELIMIT_KEY_PREFIX") else ()
     guesses = [Check(item, (*prefix, remote_addr or "127.0.0.1", "global"), False)
                for item in _parsed(config["RATELIMIT_CODE_GUESSES"])]
-    joins = [Check(item, (*prefix, f"session:{code}", JOIN_ENDPOINT), True) for item in _parsed(config["RATELIMIT_JOIN"])]
+    joins = [Check(item, (*prefix, session_limit_key(code), JOIN_ENDPOINT), True) for item in _parsed(config["RATELIMIT_JOIN"])]
     return guesses + joins
 
 

@@ -99,18 +99,13 @@ class PollGate:
                 return self.app(environ, start_response)  # anything but the plain case: the view
             if quick_answer.wants_json(environ):
                 return self._reply(environ, start_response, "200 OK", None, taken)
-            environ["fangzha.gate"] = True  # a form without JavaScript: back to its play page, as the view does
-            start_response("303 See Other", [("Location", quick_answer.play_page(environ)), ("Content-Length", "0"),
-                                             ("Cache-Control", "no-store"), *SECURITY_HEADERS])
-            return [b""]
+            # a form without JavaScript: back to its play page, as the view does
+            return self._see_other(environ, start_response, [("Location", quick_answer.play_page(environ))])
         if quick_join.is_quick_join(environ):
             headers = self._on_connection(lambda connection: quick_join.take(environ, self.flask_app, connection))
             if headers is None:
                 return self.app(environ, start_response)  # anything but the plain case: the view
-            environ["fangzha.gate"] = True
-            start_response("303 See Other", [*headers, ("Content-Length", "0"), ("Cache-Control", "no-store"),
-                                             *SECURITY_HEADERS])
-            return [b""]
+            return self._see_other(environ, start_response, headers)
         if environ["REQUEST_METHOD"] == "GET" and not environ.get("QUERY_STRING"):
             if (page := _PAGE_PATH.fullmatch(environ.get("PATH_INFO", ""))) is not None:
                 return self._page(page.group(1), environ, start_response)
@@ -198,6 +193,14 @@ class PollGate:
             return False
         own = shared.players.get(hash_token(token))
         return False if own is None else own.me
+
+    @staticmethod
+    def _see_other(environ: dict, start_response: Callable, headers: list[tuple[str, str]]) -> Iterable[bytes]:
+        """The view's 303 after a form: `headers` (its Location, a cookie), no body, never cached."""
+        environ["fangzha.gate"] = True
+        start_response("303 See Other", [*headers, ("Content-Length", "0"), ("Cache-Control", "no-store"),
+                                         *SECURITY_HEADERS])
+        return [b""]
 
     @staticmethod
     def _reply(environ: dict, start_response: Callable, status: str, etag: str | None, body: bytes,
