@@ -207,6 +207,31 @@ def test_a_join_adds_the_player_and_in_the_lobby_bumps_the_version_in_one_statem
     assert answer(phones, code, late, 0, right(questions(app, code)[0])).get_json()["accepted"] is True
 
 
+def test_a_phone_joining_while_the_host_screen_is_drawn_does_not_reload_it(app, client, organizer, monkeypatch):
+    """The host's page reads the session, then its players: a phone that joins in between is in the list. The
+    page's count (what its poll compares) is the list it shows, so the next poll finds nothing to reload for."""
+    response = client.post("/classroom/new", data={"quiz": "elderly-basics", "scoring": "speed", "time_limit": "30", "questions": "2"})
+    code = re.fullmatch(r"/classroom/(\d{6})/host", response.headers["Location"]).group(1)
+    ann = app.test_client()
+    assert ann.post("/join", data={"code": code, "nickname": "Ann"}).status_code == 303
+    assert "You're in!" in ann.get(f"/play/{code}?lang=en").get_data(as_text=True)  # this version's state, kept
+    listed = queries.players_of
+
+    def bo_joins_first(live):
+        with db.engine.begin() as connection:  # another request's join, committed in between
+            assert sessions.join_on(connection, code, "Bo") is not None
+        return listed(live)
+
+    monkeypatch.setattr(queries, "players_of", bo_joins_first)
+    page = client.get(f"/classroom/{code}/host?lang=en").get_data(as_text=True)
+    monkeypatch.setattr(queries, "players_of", listed)
+    assert '<span class="player-count">2</span>' in page and "Bo" in page
+    assert 'data-players="2"' in page  # not the 1 of the version the page read
+    shown_etag = re.search(r'data-etag="&#34;([^&]*)&#34;"', page).group(1)
+    state = client.get(f"/api/v1/sessions/{code}/state", headers={"If-None-Match": f'"{shown_etag}"'})
+    assert state.status_code == 200 and state.get_json()["players"] == 2  # a newer version, the same count: no reload
+
+
 def test_a_whole_game_through_the_pages(app, client, organizer):
     page = client.get("/classroom/new?lang=en").get_data(as_text=True)
     assert "elderly-basics" in page and "No time limit" in page

@@ -147,7 +147,7 @@ def test_live_board_setting_from_the_environment(setting, expected):
 def test_an_instance_folder_it_cannot_write_leaves_the_gate_asking_the_database(make_app, tmp_path, monkeypatch):
     from webapp.classroom import board as module
 
-    monkeypatch.setattr(module, "_boards", {})
+    monkeypatch.setattr(module, "_by_path", {})
     monkeypatch.setattr(module.Board, "__init__", _unwritable)
     app = make_app()
     assert app.extensions["live_board"].mark() is None

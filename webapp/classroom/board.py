@@ -69,8 +69,8 @@ class Board:
                 fcntl.lockf(self.fd, fcntl.LOCK_UN)
 
 
-_boards: dict[Path, Board] = {}
-_boards_lock = threading.Lock()
+_by_path: dict[Path, Board] = {}  # one Board per file in a process
+_by_path_lock = threading.Lock()
 
 
 def init_app(app) -> None:
@@ -82,8 +82,8 @@ def init_app(app) -> None:
     if app.config["LIVE_BOARD"] and not in_memory:
         path = Path(app.instance_path) / "live-board"
         try:
-            with _boards_lock:
-                board = _boards.get(path) or _boards.setdefault(path, Board(path))
+            with _by_path_lock:
+                board = _by_path.get(path) or _by_path.setdefault(path, Board(path))
         except OSError as error:  # an instance folder it cannot write: the gate asks the database every time
             app.logger.warning("No live board at %s (%s): every poll asks the database.", path, error)
         else:

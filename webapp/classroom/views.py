@@ -77,12 +77,16 @@ BOARD_SIZE = 7  # leaderboard rows beside the reveal and the podium
 def host_context(live: LiveSession) -> dict:
     question = sessions.current_question(live)
     standings = results.leaderboard(live) if live.phase in (Phase.REVEAL, Phase.FINISHED) else []
+    players = queries.players_of(live)
+    # The list is read after the session's row: a phone that joined in between is in the list but not in the
+    # state of the version read. The page's count is the list it shows, or its next poll would reload it.
+    state = results.public_state(live, current_tag()) | {"players": len(players)}
     return {
         "live": live, "quiz": sessions.quiz_of(live), "question": question, "join_url": join_url(live),
-        "players": queries.players_of(live), "answers": queries.answer_count(live) if question else 0,
+        "players": players, "answers": queries.answer_count(live) if question else 0,
         "counts": results.current_counts(live), "fit": present.fit_class(question, current_tag()),
         "late": queries.late_counts(live).get(live.question_index, 0) if live.phase == Phase.REVEAL else 0,
-        "standings": standings, "podium": results.top_places(standings), "state": results.public_state(live, current_tag()),
+        "standings": standings, "podium": results.top_places(standings), "state": state,
         "state_url": url_for("classroom_api.state", code=live.code), "poll_etag": live_rules.poll_etag(live.version, current_tag(), live_rules.state_tag(live, None)),
         "lobby_size": LOBBY_SIZE, "board_size": BOARD_SIZE,
         "advance_form": AdvanceForm(expected=f"{live.phase}:{live.question_index}"), "remove_form": RemovePlayerForm(),
