@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import struct
+import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from threading import Lock
 
 from werkzeug.datastructures import LanguageAccept
@@ -64,8 +66,63 @@ def init_app(app) -> None:
     app.wsgi_app = PageCache(app.wsgi_app, flask_app=app)
 
 
+class Spliced:
+    """A gzip body compressed once around holes, so that a visitor's copy costs no compression.
+
+    Each part is deflated at start-up with a full flush: that ends it on a byte boundary with a non-final
+    block and leaves nothing after it able to refer back into it. So any blocks may follow (RFC 1951, 3.2.3),
+    and each visitor's own text (a CSRF token, a nickname) is set between the parts as a stored block: its
+    bytes as they are, behind a five-byte header (3.2.4). The gzip trailer, CRC-32 and length, is computed
+    for the whole. Deflating the page per visitor cost more than the rest of filling it; even a new
+    compressor for the few bytes of a token costs 60 µs, a stored block a fraction of one."""
+
+    __slots__ = ("parts", "deflated")
+    HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"  # gzip, deflate, no name, mtime 0, best compression
+    END = b"\x03\x00"  # an empty final block with fixed codes
+
+    def __init__(self, parts: Sequence[bytes], level: int = 9):
+        self.parts = tuple(parts)
+        self.deflated = tuple(self._deflate(part, level) for part in self.parts)
+
+    @staticmethod
+    def _deflate(data: bytes, level: int) -> bytes:
+        compressor = zlib.compressobj(level, zlib.DEFLATED, -15)  # raw deflate: the gzip frame is written here
+        return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
+
+    @staticmethod
+    def _stored(data: bytes) -> bytes:
+        blocks = [data[at:at + 0xFFFF] for at in range(0, len(data), 0xFFFF)]
+        return b"".join(b"\x00" + struct.pack("<HH", len(block), len(block) ^ 0xFFFF) + block for block in blocks)
+
+    def fill(self, fillings: Sequence[bytes]) -> bytes:
+        """The gzip body of the parts with `fillings` between them (one fewer than the parts)."""
+        crc, size, chunks = 0, 0, [self.HEADER]
+        for index, (part, deflated) in enumerate(zip(self.parts, self.deflated)):
+            if index:
+                filling = fillings[index - 1]
+                crc, size = zlib.crc32(filling, crc), size + len(filling)
+                chunks.append(self._stored(filling))
+            crc, size = zlib.crc32(part, crc), size + len(part)
+            chunks.append(deflated)
+        chunks += [self.END, struct.pack("<II", crc, size & 0xFFFFFFFF)]
+        return b"".join(chunks)
+
+
+class Filled(str):
+    """A page's text filled into a drawing with holes, which can also give its gzip body without compressing
+    it again (`gzipped`, from the drawing's Spliced parts)."""
+
+    def __new__(cls, text: str, spliced: Spliced, fillings: Sequence[str]):
+        filled = super().__new__(cls, text)
+        filled.spliced, filled.fillings = spliced, fillings
+        return filled
+
+    def gzipped(self) -> bytes:
+        return self.spliced.fill([filling.encode() for filling in self.fillings])
+
+
 class Page:
-    __slots__ = ("status", "headers", "plain", "gzipped", "etag", "etag_gz", "parts")
+    __slots__ = ("status", "headers", "plain", "gzipped", "etag", "etag_gz", "parts", "spliced")
 
     def __init__(self, status: str, headers: list[tuple[str, str]], body: bytes, token: str | None = None):
         self.status = status
@@ -75,9 +132,10 @@ class Page:
         self.headers = [(k, v) for k, v in headers if k.lower() not in dropped]
         vary = {v.strip().title() for k, value in headers if k.lower() == "vary" for v in value.split(",") if v.strip()}
         self.headers.append(("Vary", ", ".join(sorted(vary | {"Accept-Encoding"}))))
-        self.plain = self.gzipped = self.etag = self.etag_gz = self.parts = None
+        self.plain = self.gzipped = self.etag = self.etag_gz = self.parts = self.spliced = None
         if token:  # the text around the token, filled per visitor: never one visitor's token for another
             self.parts = body.replace(token.encode(), CSRF_HOLE).split(CSRF_HOLE)
+            self.spliced = Spliced(self.parts)
             self.headers.append(("Cache-Control", "no-cache, private"))
             return
         digest = hashlib.blake2b(body, digest_size=12).hexdigest()
@@ -101,13 +159,16 @@ def _accepts_gzip(environ: dict) -> bool:
     return "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "").lower()
 
 
-def encoded(environ: dict, body: bytes, headers: list[tuple[str, str]]) -> bytes:
-    """A page drawn for one visitor, as their browser takes it: gzipped (level 6, as Flask-Compress) when it
-    accepts gzip, with the header that says so added to `headers`."""
+def encoded(environ: dict, page: str, headers: list[tuple[str, str]]) -> bytes:
+    """A page drawn for one visitor, as their browser takes it: gzipped when it accepts gzip (a Filled page
+    from its drawing's compressed parts, any other at level 6, as Flask-Compress), with the header that says
+    so added to `headers`."""
     if not _accepts_gzip(environ):
-        return body
+        return page.encode()
     headers.append(("Content-Encoding", "gzip"))
-    return gzip.compress(body, compresslevel=6, mtime=0)
+    if isinstance(page, Filled):
+        return page.gzipped()
+    return gzip.compress(page.encode(), compresslevel=6, mtime=0)
 
 
 class PageCache:
@@ -174,13 +235,17 @@ class PageCache:
         from flask_wtf.csrf import generate_csrf
 
         with self.flask_app.request_context(environ) as context:
-            body = generate_csrf().encode().join(page.parts)
+            token = generate_csrf().encode()
             headers = list(page.headers)
             if session.modified:  # a new secret: the cookie the app's response would set
                 response = self.flask_app.response_class()
                 self.flask_app.session_interface.save_session(self.flask_app, context.session, response)
                 headers += [("Set-Cookie", cookie) for cookie in response.headers.getlist("Set-Cookie")]
-        body = encoded(environ, body, headers)
+        if _accepts_gzip(environ):
+            body = page.spliced.fill([token] * (len(page.parts) - 1))
+            headers.append(("Content-Encoding", "gzip"))
+        else:
+            body = token.join(page.parts)
         headers.append(("Content-Length", str(len(body))))
         start_response(page.status, headers)
         return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]

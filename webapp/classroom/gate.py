@@ -176,7 +176,7 @@ class PollGate:
         """A page as the view would send it: its headers, gzipped when the browser takes it."""
         environ["fangzha.gate"] = True
         headers = [("Content-Type", "text/html; charset=utf-8"), *headers]
-        body = page_cache.encoded(environ, html.encode(), headers)
+        body = page_cache.encoded(environ, html, headers)
         start_response("200 OK", [*headers, ("Content-Length", str(len(body))), *_PAGE_HEADERS,
                                   ("Vary", "Cookie, Accept-Language, Accept-Encoding")])
         return [body]

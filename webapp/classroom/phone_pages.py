@@ -29,6 +29,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import Connection, bindparam, select
 
 from ..extensions import db
+from ..page_cache import Filled, Spliced
 from ..models import Answer, LiveSession, Phase, Player
 from . import codes, phone, queries, results
 from . import live as live_rules
@@ -45,15 +46,17 @@ PAGE_HOLES = {name: HOLES[name] for name in ("nickname", "csrf", "remaining", "s
 class Holed(NamedTuple):
     version: int  # what the drawing changes with: the lobby's poll interval
     parts: tuple[str, ...]  # text, hole name, text, hole name, … text
+    spliced: Spliced  # the texts between the holes, compressed once (a filled copy's gzip body costs no deflate)
 
     @classmethod
     def of(cls, version: int, html: str) -> Holed:
-        return cls(version, tuple(_HOLE.split(html)))
+        parts = tuple(_HOLE.split(html))
+        return cls(version, parts, Spliced([text.encode() for text in parts[0::2]]))
 
-    def fill(self, **values: str) -> str:
+    def fill(self, **values: str) -> Filled:
         parts = list(self.parts)
-        parts[1::2] = [str(escape(values[name])) for name in parts[1::2]]
-        return "".join(parts)
+        parts[1::2] = fillings = [str(escape(values[name])) for name in parts[1::2]]
+        return Filled("".join(parts), self.spliced, fillings)
 
 
 lobby_pages = SharedBodies()
