@@ -201,7 +201,12 @@ def test_each_step_page_is_drawn_once_per_kind_and_filled_for_each_phone_before_
     loads((3, 3))  # no answer: the view looks each time (one that came too late may have come since)
     assert len(counted) == before + 2
 
-    for _ in range(3):  # the second question, its reveal, the end
+    assert host_client.post(f"{API}/{code}/advance", headers=host).status_code == 200  # the second question
+    for i in range(3):  # answered too: the end's page shows no question's answer, drawn or filled
+        token = own_parts(phones[i].get(f"/play/{code}").get_data(as_text=True))[1]
+        sent = phones[i].post(f"/play/{code}/answer", data={"question": "1", "choice": "0", "csrf_token": token})
+        assert sent.status_code == 303
+    for _ in range(2):  # its reveal, the end
         assert host_client.post(f"{API}/{code}/advance", headers=host).status_code == 200
     counted.clear()
     finals = loads(range(3))

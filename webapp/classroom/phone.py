@@ -94,9 +94,9 @@ def everyones(live: LiveSession) -> dict[str, Own]:
     the question opened (no answer yet: the gate looks that up). The lines' words are looked up once for the
     hall, not three times a player (half of the drawing at 1,000)."""
     index, words = live.question_index, Words.now()
-    between = live.phase != Phase.QUESTION
-    answers = {answer.player_id: answer for answer in queries.answers_of(live, index)} if between else {}
-    late = queries.late_players(live, index) if between else set()
+    revealed = live.phase == Phase.REVEAL  # as `me`: a reveal shows this question's answer; the end shows none
+    answers = {answer.player_id: answer for answer in queries.answers_of(live, index)} if revealed else {}
+    late = queries.late_players(live, index) if revealed else set()
     standings = results.standings_by_player(live)
     return {
         token_hash: Own(nickname, mine(live, standings.get(player_id), answers.get(player_id),
