@@ -588,5 +588,8 @@ def test_held_out_content_stays_above_a_floor(catalog):
     # ranker-16 (the pairs weighed 0.7): 0.872 / 0.957 / 0.960, English rejection 0.947.
     # ranker-17 (93 scam scripts and 35 look-alikes more, so this fold holds other texts): 0.875 / 0.951 / 0.961,
     # while over all five folds top-1 rose 0.864 -> 0.870 and top-3 stayed 0.939 (bench.chat --held-out).
-    assert top1 >= 0.873 and top3 >= 0.949 and rejection >= 0.959, (top1, top3, rejection)
+    # ranker-18 (157 scam scripts and 36 look-alikes more): 0.880 / 0.954 / 0.969 (283 of 292), English rejection
+    # 0.950 (132 of 139). Two English look-alikes of this fold sit just under the 0.76 threshold for text without
+    # Chinese (a farmland-subsidy notice, a full phone), so a few more look-alikes can tip them over.
+    assert top1 >= 0.878 and top3 >= 0.952 and rejection >= 0.965, (top1, top3, rejection)
     assert english_rejection >= 0.945, english_rejection
