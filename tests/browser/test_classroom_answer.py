@@ -17,6 +17,7 @@ def joined_phone(context_factory, base: str, code: str, name: str):
     phone.get_by_label("Your nickname").fill(name)
     phone.get_by_role("button", name="Join").click()
     phone.get_by_role("heading", name="You're in!").wait_for(timeout=WAIT)
+    phone.wait_for_load_state("load")  # the play page's own load (its script in): a test counting loads starts after it
     return phone
 
 
