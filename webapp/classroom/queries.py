@@ -80,8 +80,9 @@ def _everyone_answered_query():
 
 def everyone_answered(session_id: int, index: int, connection=None) -> bool:
     """Whether every active player has answered question `index`. It stops at the first player who has not
-    (LIMIT 1 over the players, each a probe of the unique index: see `waiting`): asked after each answer, that is a probe or two while
-    most have yet to answer, not a count of the whole hall every time. On `connection` if given (the gate's)."""
+    (LIMIT 1 over the players, each a probe of the unique index: see `waiting`): asked after each answer,
+    that is a probe or two while most have yet to answer, not a count of the whole hall every time. On
+    `connection` if given (the gate's)."""
     bind = connection if connection is not None else db.session
     return bind.scalar(_everyone_answered_query(), {"session_id": session_id, "index": index}) is None
 
