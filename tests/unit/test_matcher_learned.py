@@ -3,6 +3,7 @@ training content, the model cache, and a floor under the held-out figures. No Fl
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -306,6 +307,31 @@ def test_broken_training_content_is_reported_with_file_and_field(tmp_path):
     assert any("content/training/urgency.yaml: 0.urgent" in p for p in problems), problems
 
 
+def test_overlapping_types_are_read_and_checked(catalog, tmp_path):
+    """overlaps.yaml: a scam text's other types become right answers of the benchmark, and only of texts it has."""
+    fits_more = [e for e in examples(catalog) if e.also]
+    assert fits_more and all(e.label not in e.also and set(e.also) <= set(catalog.types) for e in fits_more)
+    assert {e.register for e in fits_more} >= {"phrase", "pasted"}
+    phrase = catalog.explainer("fake-customer-service", "zh-Hans").phrases[0]
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "quizzes", tmp_path / "quizzes")
+    (tmp_path / "content" / "training" / "overlaps.yaml").write_text(
+        f"fake-customer-service:\n  {json.dumps(phrase)}: [verification-code-screen-share]\n  没有这句话: [fake-loan]\n"
+        f"fake-loan:\n  {json.dumps(catalog.explainer('fake-loan', 'en').phrases[0])}: [fake-loan, no-such-type]\n"
+        "no-such-type: {}\n", encoding="utf-8")
+    problems = [str(p) for p in check(tmp_path / "content", tmp_path / "quizzes")]
+    assert len(problems) == 3, problems
+    assert any("overlaps.yaml: fake-customer-service.没有这句话" in p and "no explainer phrase or script" in p for p in problems)
+    assert any("overlaps.yaml: fake-loan." in p and "not another scam slug: fake-loan, no-such-type" in p for p in problems)
+    assert any("overlaps.yaml: no-such-type" in p for p in problems)
+    (tmp_path / "content" / "training" / "overlaps.yaml").write_text(
+        f"fake-customer-service:\n  {json.dumps(phrase)}: [verification-code-screen-share]\n", encoding="utf-8")
+    read = load_catalog(tmp_path / "content", tmp_path / "quizzes")
+    assert dict(read.training.overlaps) == {("fake-customer-service", phrase): ("verification-code-screen-share",)}
+    learned = {e.text: e.also for e in examples(read) if e.label == "fake-customer-service"}
+    assert learned[phrase] == ("verification-code-screen-share",)
+
+
 def test_the_fitted_model_is_cached_by_content(catalog, tmp_path):
     first = Matcher.from_catalog(catalog, cache_dir=tmp_path)
     saved = list(tmp_path.glob("matcher-*.pickle"))
@@ -578,6 +604,10 @@ def test_held_out_content_stays_above_a_floor(catalog):
     rejection = sum(not got[e] for e in benign) / len(benign)
     english = [e for e in benign if e.lang == "en"]
     english_rejection = sum(not got[e] for e in english) / len(english)
+    # and as the benchmark also scores it: a first answer of a type the text fits as well (overlaps.yaml) is right
+    accepted = sum(bool(got[e]) and got[e][0] in (e.label, *e.also) for e in fraud) / len(fraud)
+    print(f"fold 0: top-1 {top1:.3f} (accepted {accepted:.3f}), top-3 {top3:.3f}, rejection {rejection:.3f}, "
+          f"English rejection {english_rejection:.3f}")
     # This fold measured 0.868 / 0.949 / 0.962, English rejection 0.952 (ranker-13, and ranker-14 the same; all five:
     # bench.chat --held-out).
     # ranker-12's fold measured 0.862 / 0.943 / 0.966: Matcher.SCAM 0.85 -> 0.82 answers two more of this fold's
@@ -591,5 +621,7 @@ def test_held_out_content_stays_above_a_floor(catalog):
     # ranker-18 (157 scam scripts and 36 look-alikes more): 0.880 / 0.954 / 0.969 (283 of 292), English rejection
     # 0.950 (132 of 139). Two English look-alikes of this fold sit just under the 0.76 threshold for text without
     # Chinese (a farmland-subsidy notice, a full phone), so a few more look-alikes can tip them over.
+    # overlaps.yaml (187 texts that fit a second type as well): this fold's accepted top-1 0.904.
     assert top1 >= 0.878 and top3 >= 0.952 and rejection >= 0.965, (top1, top3, rejection)
+    assert accepted >= 0.900, accepted
     assert english_rejection >= 0.945, english_rejection

@@ -242,8 +242,10 @@ class _Loader(MarkdownFiles, QuizFiles):
             }),
         )
 
-    def training(self, types: dict[str, ScamType], intents: set[str]) -> Training:
-        """content/training/: scam scripts and benign look-alikes by type, and the labelled urgency set."""
+    def training(self, types: dict[str, ScamType], intents: set[str],
+                 explainers: dict[tuple[str, str], Explainer] | None = None) -> Training:
+        """content/training/: scam scripts and benign look-alikes by type, the labelled urgency set, and the scam
+        texts that fit more than one type (overlaps.yaml)."""
         folder = self.content_dir / "training"
         if not folder.is_dir():
             return Training()
@@ -265,7 +267,38 @@ class _Loader(MarkdownFiles, QuizFiles):
             urgency.append(UrgencyCase(case.text, case.urgent, case.lang, case.register_, case.family))
         if urgency and {c.urgent for c in urgency} != {True, False}:
             self.problem(path, "(top)", "needs both urgent and not urgent texts")
-        return Training(tuple(scripts), tuple(benign), tuple(urgency))
+        phrases = {(slug, p) for (slug, _), explainer in (explainers or {}).items() for p in explainer.phrases}
+        written = phrases | {(t.label, t.text) for t in scripts}
+        overlaps = self.overlaps(folder / "overlaps.yaml", set(types), written)
+        return Training(tuple(scripts), tuple(benign), tuple(urgency), MappingProxyType(overlaps))
+
+    def overlaps(self, path: Path, slugs: set[str], written: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, ...]]:
+        """slug -> {text: [other slugs]}: each text an explainer phrase or a script written under that slug."""
+        data = self.read_yaml(path)
+        if data is None:
+            return {}
+        if not isinstance(data, dict):
+            self.problem(path, "(top)", "must map a scam slug to {text: [the other slugs it fits]}")
+            return {}
+        found: dict[tuple[str, str], tuple[str, ...]] = {}
+        for slug, texts in data.items():
+            if slug not in slugs:
+                self.problem(path, str(slug), f"unknown scam slug {slug!r}")
+                continue
+            if not isinstance(texts, dict):
+                self.problem(path, str(slug), "must map each text to a list of other scam slugs")
+                continue
+            for text, others in texts.items():
+                where = f"{slug}.{str(text)[:30]}"
+                if (slug, text) not in written:
+                    self.problem(path, where, "no explainer phrase or script under this slug has this text")
+                elif not isinstance(others, list) or not others or not all(isinstance(o, str) for o in others):
+                    self.problem(path, where, "must be a list of other scam slugs")
+                elif unknown := [o for o in others if o not in slugs or o == slug]:
+                    self.problem(path, where, f"not another scam slug: {', '.join(map(str, unknown))}")
+                else:
+                    found[slug, text] = tuple(dict.fromkeys(others))
+        return found
 
     def register_texts(self, path: Path, labels: set[str]) -> list[TrainingText]:
         data = self.read_yaml(path)
@@ -302,7 +335,7 @@ def load_catalog(content_dir: str | Path, quiz_dir: str | Path) -> Catalog:
     explainers = loader.explainers(types, law)
     quizzes = loader.quizzes(types)
     chat = loader.chat()
-    training = loader.training(types, set(chat.intents) if chat else set())
+    training = loader.training(types, set(chat.intents) if chat else set(), explainers)
     pages = loader.pages()
     if loader.problems:
         raise ContentError(loader.problems)

@@ -148,6 +148,9 @@ class Training:
     scripts: tuple[TrainingText, ...] = ()  # scam texts in the scammers' own words, by type
     benign: tuple[TrainingText, ...] = ()  # the legitimate versions of each type's topic, and marketing
     urgency: tuple[UrgencyCase, ...] = ()  # labelled: is the person in trouble right now?
+    # (slug, text) -> the other types a scam text under `slug` fits as well (overlaps.yaml): an answer naming one
+    # of them first is right too. Only the chatbot's benchmark asks for this.
+    overlaps: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,17 @@ class Example:
     register: str  # phrase | pasted | narrated | smalltalk | fixed
     source: str  # the slug or key it was written under (benign look-alikes: the scam type they resemble)
     held_out: bool  # may be left out and asked
+    also: tuple[str, ...] = ()  # other types this scam text fits as well (overlaps.yaml): right answers too
 
 
 def examples(catalog) -> list[Example]:
     found: list[Example] = []
+    training = getattr(catalog, "training", None)
+    overlaps = getattr(training, "overlaps", {})
     for slug, scam_type in catalog.types.items():
         for locale in ("zh-Hans", "en"):
             explainer = catalog.explainer(slug, locale)
-            found += [Example(slug, p, locale, "phrase", slug, True) for p in explainer.phrases]
+            found += [Example(slug, p, locale, "phrase", slug, True, overlaps.get((slug, p), ())) for p in explainer.phrases]
             fixed = (explainer.title, *explainer.red_flags, *explainer.keywords)
             found += [Example(slug, t, locale, "fixed", slug, False) for t in fixed]
         found += [Example(slug, scam_type.name.zh_Hans, "zh-Hans", "fixed", slug, False),
@@ -37,9 +40,9 @@ def examples(catalog) -> list[Example]:
         for phrase in intent.phrases:
             lang = "en" if phrase.isascii() else "zh-Hans"
             found.append(Example(f"~{name}", phrase, lang, "smalltalk", name, True))
-    training = getattr(catalog, "training", None)
     if training is not None:
-        found += [Example(t.label, t.text, t.lang, t.register, t.label, True) for t in training.scripts]
+        found += [Example(t.label, t.text, t.lang, t.register, t.label, True, overlaps.get((t.label, t.text), ()))
+                  for t in training.scripts]
         intents = set(catalog.chat.intents)
         found += [Example(f"~{t.label}" if t.label in intents else f"~notice:{kind_of_benign(t.label, catalog.types)}",
                           t.text, t.lang, t.register, t.label, True) for t in training.benign]
