@@ -272,7 +272,8 @@ class _Loader(MarkdownFiles, QuizFiles):
         overlaps = self.overlaps(folder / "overlaps.yaml", set(types), written)
         return Training(tuple(scripts), tuple(benign), tuple(urgency), MappingProxyType(overlaps))
 
-    def overlaps(self, path: Path, slugs: set[str], written: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, ...]]:
+    def overlaps(self, path: Path, slugs: set[str],
+                 written: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, ...]]:
         """slug -> {text: [other slugs]}: each text an explainer phrase or a script written under that slug."""
         data = self.read_yaml(path)
         if data is None:

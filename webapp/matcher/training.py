@@ -31,7 +31,8 @@ def examples(catalog) -> list[Example]:
     for slug, scam_type in catalog.types.items():
         for locale in ("zh-Hans", "en"):
             explainer = catalog.explainer(slug, locale)
-            found += [Example(slug, p, locale, "phrase", slug, True, overlaps.get((slug, p), ())) for p in explainer.phrases]
+            found += [Example(slug, p, locale, "phrase", slug, True, overlaps.get((slug, p), ()))
+                      for p in explainer.phrases]
             fixed = (explainer.title, *explainer.red_flags, *explainer.keywords)
             found += [Example(slug, t, locale, "fixed", slug, False) for t in fixed]
         found += [Example(slug, scam_type.name.zh_Hans, "zh-Hans", "fixed", slug, False),
