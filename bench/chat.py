@@ -10,7 +10,8 @@ scam scripts, benign look-alikes, small talk as "not a scam") and asked, side by
   out, the model fitted on the rest, the fifth asked; the zh-Hans ones asked again in Traditional script),
   scored twice: a first answer is right when it names the type the text is written under or one it fits as
   well (content/training/overlaps.yaml, as the dev set's `expect` lists), and strictly, its own type only;
-  the quiz banks' scene texts (never learned); the labelled urgency set (content/training/urgency.yaml).
+  the quiz banks' scene texts (never learned); texts by other hands (bench/unseen.yaml, never learned: the
+  folds of our own content run optimistic, these are what a new writer gets); the labelled urgency set (content/training/urgency.yaml).
   The matcher's urgency rules learn nothing from that set; the baseline's urgency classifier is scored on
   it by k-fold.
 
@@ -34,6 +35,7 @@ from pathlib import Path
 import jieba
 import numpy as np
 import opencc
+import yaml
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -290,6 +292,26 @@ def quiz_scenes(catalog, ours, theirs) -> tuple[Tally, Tally]:
     return a, b
 
 
+UNSEEN = Path(__file__).with_name("unseen.yaml")
+
+
+def unseen_texts(ours, theirs, path: Path = UNSEEN) -> tuple[Tally, Tally]:
+    """Texts by other hands that neither model learned (bench/unseen.yaml): scam texts by type, look-alikes."""
+    a, b = Tally(), Tally()
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for side in ("scam", "benign"):
+        for slug, registers in data[side].items():
+            for register, by_lang in registers.items():
+                for lang, texts in by_lang.items():
+                    for text in texts:
+                        expect = [slug] if side == "scam" else []
+                        ask(a, ours, text, expect, None, (f"lang:{lang}", f"register:{register}"))
+                        ask(b, theirs, text, expect, None, (f"lang:{lang}", f"register:{register}"))
+    side_by_side("texts by other hands, never learned (bench/unseen.yaml)", a, b, ("top1", "top3", "reject"))
+    breakdown("texts by other hands", a)
+    return a, b
+
+
 def urgency_set(catalog, ours, labelled, folds: int) -> tuple[Tally, Tally]:
     """The matcher's rules against the whole set; the baseline's urgency model k-fold on it."""
     cases = catalog.training.urgency
@@ -354,6 +376,7 @@ def main(argv=None):
     if args.held_out:
         held_out(catalog, args.folds)
         quiz_scenes(catalog, ours, baseline)
+        unseen_texts(ours, baseline)
         if catalog.training.urgency:
             urgency_set(catalog, ours, labelled, args.folds)
     return dev[0].stats

@@ -78,6 +78,7 @@ def test_aunts_uncles_and_in_laws_are_relatives_and_game_goods_are_a_game():
     assert "id:relative" not in pairs("娘舅山风景区门票多少钱")  # 舅 inside a name is no uncle
     assert "id:game" in pairs("金币一万只要8块，私聊秒发") and "id:game" in pairs("cheap robux from a guy on discord")
 
+
 def test_intimate_images_are_a_request_of_their_own():
     # sextortion and an AI-faked video both have a video; only one asks to undress or threatens to send it on
     assert "pair:stranger*intimate" in pairs("网友要看我脱衣服，说她先脱")
@@ -631,9 +632,25 @@ def test_held_out_content_stays_above_a_floor(catalog):
     # 0.950 (132 of 139). Two English look-alikes of this fold sit just under the 0.76 threshold for text without
     # Chinese (a farmland-subsidy notice, a full phone), so a few more look-alikes can tip them over.
     # overlaps.yaml (187 texts that fit a second type as well): this fold's accepted top-1 0.904.
-    # ranker-19 (324 scam texts and 126 look-alikes more, drafted by other hands: this fold holds other texts, among
-    # them English look-alikes much like the scams): 0.874 / 0.949 / 0.947, accepted 0.896, English rejection 0.913,
-    # while over all five folds rejection stayed 0.960 and English rejection 0.956 (bench.chat --held-out).
-    assert top1 >= 0.872 and top3 >= 0.947 and rejection >= 0.945, (top1, top3, rejection)
-    assert accepted >= 0.894, accepted
-    assert english_rejection >= 0.910, english_rejection
+    # ranker-19 (more relatives and game goods said): 0.877 / 0.953 / 0.969, accepted 0.901, English rejection 0.950.
+    assert top1 >= 0.875 and top3 >= 0.952 and rejection >= 0.965, (top1, top3, rejection)
+    assert accepted >= 0.900, accepted
+    assert english_rejection >= 0.945, english_rejection
+
+
+def test_the_texts_by_other_hands_stay_unlearned(catalog):
+    """bench/unseen.yaml measures what a new writer gets only while no copy of its texts is learned."""
+    import yaml
+
+    from bench.chat import UNSEEN
+
+    data = yaml.safe_load(UNSEEN.read_text(encoding="utf-8"))
+    learned = {normalise(e.text) for e in examples(catalog)}
+    slugs = set(catalog.types)
+    texts = []
+    for side in ("scam", "benign"):
+        assert set(data[side]) <= slugs, set(data[side]) - slugs
+        texts += [t for registers in data[side].values() for by_lang in registers.values()
+                  for ts in by_lang.values() for t in ts]
+    assert len(texts) >= 400 and len(set(texts)) == len(texts)
+    assert not [t for t in texts if normalise(t) in learned]
