@@ -287,9 +287,44 @@ def test_urgency_secrecy_needs_an_imminent_transfer():
     assert not assess(normalise("对方让我别告诉任何人，明天去银行转钱，我还没去")).urgent
 
 
+@pytest.mark.parametrize(("text", "reason"), [
+    # the wider families, after texts by a new hand (urgency.yaml's second part): said without the usual words
+    ("他说不还清就去我老家闹，让全村都知道", "threat"),
+    ("对方说知道我儿子在哪上学", "threat"),
+    ("they said we have your video and gave me until tonight", "threat"),
+    ("they'll come to my office if I don't pay by friday", "threat"),
+    ("对方说交五万才放他回来", "detention"),
+    ("the company won't let my daughter leave unless we pay", "detention"),
+    ("they have my son and want money", "detention"),
+    ("警察还在跟我妈视频，让她打开手机银行", "ongoing"),
+    ("电话一直没断，他说到了银行再告诉我怎么弄", "ongoing"),
+    ("he says I can't hang up until it's done", "ongoing"),
+    ("我把身份证和银行卡都拍给他了", "handed_over"),
+    ("just sent the deposit and now they want more", "handed_over"),
+    ("我三十万本金还在平台里，提现一直被冻结", "handed_over"),
+])
+def test_urgency_families_said_other_ways(text, reason):
+    assert reason in assess(normalise(text)).reasons
+
+
+def test_urgency_secrecy_said_other_ways():
+    assert "secrecy" in assess(normalise("说是机密案件，连家里人都不能说，让我下午把钱取出来")).reasons
+    assert "secrecy" in assess(normalise("he said not to tell the bank, I'm going this afternoon to withdraw it")).reasons
+
+
+@pytest.mark.parametrize("text", [
+    "平台显示我赚了二十万，客服说要交保证金才能提现，要不要交",  # a "profit" it shows, a fee asked: only asked
+    "差点就去转账了，后来打96110问了才知道是骗子",  # a hotline called, no money
+    "我爸说等那个人明天再打来就把卡号告诉他",  # planned: when they call again
+    "我室友上学期被骗了两千，已经报警了",  # someone else's, long past
+])
+def test_not_urgent_when_said_other_ways(text):
+    assert not assess(normalise(text)).urgent, assess(normalise(text)).reasons
+
+
 def test_the_labelled_urgency_set_is_read_right(catalog, matcher):
     cases = catalog.training.urgency
-    assert len(cases) >= 60 and {c.lang for c in cases} == {"zh-Hans", "zh-Hant", "en"}
+    assert len(cases) >= 200 and {c.lang for c in cases} == {"zh-Hans", "zh-Hant", "en"}
     right = sum(matcher.analyse(c.text).urgent == c.urgent for c in cases)
     assert right / len(cases) >= 0.95
 
