@@ -11,7 +11,8 @@ scam scripts, benign look-alikes, small talk as "not a scam") and asked, side by
   scored twice: a first answer is right when it names the type the text is written under or one it fits as
   well (content/training/overlaps.yaml, as the dev set's `expect` lists), and strictly, its own type only;
   the quiz banks' scene texts (never learned); texts by other hands (bench/unseen.yaml, never learned: the
-  folds of our own content run optimistic, these are what a new writer gets); the labelled urgency set (content/training/urgency.yaml).
+  folds of our own content run optimistic, these are what a new writer gets; and bench/unseen-2.yaml, by hands
+  that read only the taxonomy, scored apart); the labelled urgency set (content/training/urgency.yaml).
   The matcher's urgency rules learn nothing from that set; the baseline's urgency classifier is scored on
   it by k-fold.
 
@@ -293,10 +294,14 @@ def quiz_scenes(catalog, ours, theirs) -> tuple[Tally, Tally]:
 
 
 UNSEEN = Path(__file__).with_name("unseen.yaml")
+# Its second part, by writers who read only the taxonomy (scam-types.yaml): scored apart, a part each.
+UNSEEN_PARTS = {UNSEEN: "texts by other hands, never learned (bench/unseen.yaml)",
+                UNSEEN.with_name("unseen-2.yaml"):
+                    "texts by hands that read only the taxonomy, never learned (bench/unseen-2.yaml)"}
 
 
-def unseen_texts(ours, theirs, path: Path = UNSEEN) -> tuple[Tally, Tally]:
-    """Texts by other hands that neither model learned (bench/unseen.yaml): scam texts by type, look-alikes."""
+def unseen_texts(ours, theirs, path: Path = UNSEEN, title: str = UNSEEN_PARTS[UNSEEN]) -> tuple[Tally, Tally]:
+    """Texts by other hands that neither model learned (a part of UNSEEN_PARTS): scam texts by type, look-alikes."""
     a, b = Tally(), Tally()
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for side in ("scam", "benign"):
@@ -307,7 +312,7 @@ def unseen_texts(ours, theirs, path: Path = UNSEEN) -> tuple[Tally, Tally]:
                         expect = [slug] if side == "scam" else []
                         ask(a, ours, text, expect, None, (f"lang:{lang}", f"register:{register}"))
                         ask(b, theirs, text, expect, None, (f"lang:{lang}", f"register:{register}"))
-    side_by_side("texts by other hands, never learned (bench/unseen.yaml)", a, b, ("top1", "top3", "reject"))
+    side_by_side(title, a, b, ("top1", "top3", "reject"))
     breakdown("texts by other hands", a)
     return a, b
 
@@ -376,7 +381,8 @@ def main(argv=None):
     if args.held_out:
         held_out(catalog, args.folds)
         quiz_scenes(catalog, ours, baseline)
-        unseen_texts(ours, baseline)
+        for path, title in UNSEEN_PARTS.items():
+            unseen_texts(ours, baseline, path, title)
         if catalog.training.urgency:
             urgency_set(catalog, ours, labelled, args.folds)
     return dev[0].stats
