@@ -301,7 +301,8 @@ def test_urgency_secrecy_needs_an_imminent_transfer():
     ("he says I can't hang up until it's done", "ongoing"),
     ("我把身份证和银行卡都拍给他了", "handed_over"),
     ("just sent the deposit and now they want more", "handed_over"),
-    ("我三十万本金还在平台里，提现一直被冻结", "handed_over"),
+    ("我三十万本金还在平台里，提现一直被冻结", "stuck"),
+    ("平台说要先交保证金才能出金，我的本金都还在里面", "stuck"),  # a fee it asks: not the person's plan
 ])
 def test_urgency_families_said_other_ways(text, reason):
     assert reason in assess(normalise(text)).reasons

@@ -1,7 +1,8 @@
-"""Is the person in trouble right now? Five kinds of signal, read clause by clause from normalised text.
+"""Is the person in trouble right now? Six kinds of signal, read clause by clause from normalised text.
 
 (a) handed_over: money, card details or codes already handed over (also cash to a courier at the door),
-    a remote-control / screen-sharing app installed, or money stuck in a platform;
+    a remote-control / screen-sharing app installed, or money that cannot be taken out any more;
+    stuck: the person's own money held in a platform (a fee it asks for first is not the person's plan);
 (b) ongoing: the scam is going on right now (still on the call, at the bank or ATM, coached step by step,
     isolated in a hotel);
 (c) threat: someone is being threatened now (extortion with recordings, "or I send it to your contacts",
@@ -44,16 +45,11 @@ _HANDED_OVER_ZH = [
     r"(填|输)(到|进)[^，。]{0,8}(里|上)?了",
     r"(现金|钱|存折|银行卡|卡|提款卡|金条|首饰)[^，。]{0,4}(给了|交给了|交给|递给|拿给)(?!我)",
     r"卡在(里面|平台|里头|上面)|(钱|资金)[^，。]{0,6}(取不出|提不出|被冻结|冻结了)",
-    # money stuck in a platform: the person's own money in it (not a "profit" it shows: a fee asked to withdraw that is
-    # only asked, as the dev set has it) and a withdrawal held or frozen
-    r"(本金|钱还在|我的钱|资金还在)[^。！？]{0,20}(出金|提现|提款|提币|提不|取不出|不给提|冻结)"
-    r"|(出金|提现|提款|提币|冻结)[^。！？]{0,24}(本金|钱(都|还)?(还)?在里面)",
 ]
 _HANDED_OVER_EN = [
     r"\b(i|we|he|she|mum|mom|mother|dad|father|grandma|grandpa|my \w+)( have| has| had|'ve|'d)?( already| just)? (sent|transferred|paid|wired|deposited|gave|handed|told (him|her|them) the|installed|downloaded|shared my screen|topped up|lost|put in)\b",
     r"\balready (sent|paid|transferred|gave|deposited|installed|shared)",
     r"\b(can'?t|cannot|unable to) withdraw\b",
-    r"\b(savings|principal|my money|my deposit)\b.{0,50}\b(withdraw|cash out|frozen)|\bwithdrawals?\b.{0,40}\b(pending|blocked|frozen|refused)",
     r"\b(gave|told|sent|read out) (him|her|them|the caller)? ?(the |my |her |his )?(\w+ )?(code|verification code|password|pin|card number|digits)",
     r"\bjust (paid|sent|transferred|wired|gave|handed)\b",
     r"\b(walked|talked) (me|her|him) through (downloading|installing)",
@@ -61,6 +57,14 @@ _HANDED_OVER_EN = [
     r"\b(installed|downloaded) .{0,25}(app|screen|zoom|teamviewer|anydesk)",
     r"\b(paid|sent|transferred)\b.{0,40}\b(blocked me|ghosted|disappeared|stopped replying)",
     r"\b(gave|handed) (the|my|his|her)? ?(cash|money|card|bank card) to",
+]
+# Money stuck in a platform: the person's own money in it (not a "profit" it shows: a fee asked before that can be
+# withdrawn is only asked, as the dev set has it) and the withdrawal held or frozen. A fee it asks for ("才能出金")
+# does not make it a plan: what is in there is the person's already.
+_STUCK = [
+    r"(本金|钱还在|我的钱|资金还在)[^。！？]{0,20}(出金|提现|提款|提币|提不|取不出|不给提|冻结)"
+    r"|(出金|提现|提款|提币|冻结)[^。！？]{0,24}(本金|钱(都|还)?(还)?在里面)",
+    r"\b(savings|principal|my money|my deposit)\b.{0,50}\b(withdraw|cash out|frozen)|\bwithdrawals?\b.{0,40}\b(pending|blocked|frozen|refused)",
 ]
 # Going on right now.
 _ONGOING_ZH = [
@@ -114,7 +118,7 @@ _THREAT_EN = [
 ]
 # A person held: in a compound abroad, passport taken, ransom.
 _DETENTION_ZH = [
-    r"绑架|被绑|绑着|赎金|赎人|赎(他|她|回)|撕票|(在|落在)(我们|他们|我)手(里|上)",
+    r"绑架|被绑|绑着|赎金|赎人|赎(他|她)|赎回(他|她|人|孩子)|撕票|(在|落在)(我们|他们|我)手(里|上)",
     r"(才|就)(放|让)(他|她|人|你|我)(回来|回家|回国|走|出来|离开)|放人",
     r"被(关|扣|困|押|控制|软禁)(在|住|着|了)|扣着不让走|(出|回|走)不来|不让(走|回国|回家|离开)|护照被(收|扣|拿)",
 ]
@@ -157,11 +161,14 @@ _SOMEONE_ELSE = re.compile(r"新闻|报道|听说|同事|邻居|室友|闺蜜|�
                            r"|\b(the news|a colleague|my colleague|my friend|someone i know|last year|years ago)\b")
 _TO_ME = re.compile(r"(往|给|向)我(的)?(卡|账户|账号|微信|支付宝)?(里|上)?.{0,4}(转|汇|打)|(转|汇|打)(了)?(给|到)我(?!的)|"
                     r"\b(sent|transferred|paid) (me|into my)\b")
+_NEGATED = re.compile(r"(没有|没|并没|从没|从来没|不会|别)(人|有人)?$|\b(nobody|no one|never|didn'?t|did not|not)\b[^.?!]{0,10}$")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
-_UNDONE_BY = {"handed_over": (_NOT_DONE, _ASKED, _PLANNED), "ongoing": (_NOT_DONE,), "threat": (), "detention": ()}
+_UNDONE_BY = {"handed_over": (_NOT_DONE, _ASKED, _PLANNED), "stuck": (_NOT_DONE,), "ongoing": (_NOT_DONE,), "threat": (),
+              "detention": ()}
 
 _COMPILED = {
     "handed_over": [re.compile(p) for p in _HANDED_OVER_ZH + _HANDED_OVER_EN],
+    "stuck": [re.compile(p) for p in _STUCK],
     "ongoing": [re.compile(p) for p in _ONGOING_ZH + _ONGOING_EN],
     "threat": [re.compile(p) for p in _THREAT_ZH + _THREAT_EN],
     "detention": [re.compile(p) for p in _DETENTION_ZH + _DETENTION_EN],
@@ -171,7 +178,7 @@ _COMPILED = {
 @dataclass(frozen=True)
 class Urgency:
     urgent: bool
-    reasons: tuple[str, ...]  # which of handed_over / ongoing / threat were seen
+    reasons: tuple[str, ...]  # which of handed_over / stuck / ongoing / threat / detention / secrecy were seen
     spans: tuple[tuple[int, int], ...]
 
 
@@ -184,14 +191,16 @@ def _clause_before(text: str, start: int) -> str:
 def _undone(reason: str, text: str, start: int, end: int) -> bool:
     """Is the signal at text[start:end] undone by what was said around it?"""
     clause, before = _clause_before(text, start), text[max(0, start - 50):start]
-    if reason in ("handed_over", "ongoing"):
+    if reason in ("handed_over", "stuck", "ongoing"):
         if _NEARLY.search(clause) or _NOT_YET_AFTER.search(text[end:end + 40]):
             return True  # "nearly told him the code", "told me to go to the ATM, I haven't gone"
         ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
-        if reason == "handed_over" and _SOMEONE_ELSE.search(text[ends[-1] if ends else 0:end]):
+        if reason in ("handed_over", "stuck") and _SOMEONE_ELSE.search(text[ends[-1] if ends else 0:end]):
             return True  # someone else's loss, or one long past: advice, not an emergency
         if reason == "handed_over" and _TO_ME.search(clause + text[start:end + 3]):
             return True  # money came TO the person (a stranger's "mistaken" transfer, a boss's fake receipt)
+    if reason == "detention" and _NEGATED.search(text[max(0, start - 12):start]):
+        return True  # "nobody took her passport"
     for chinese, english in _UNDONE_BY[reason]:
         if chinese is _NOT_DONE[0]:
             if chinese.search(text[max(0, start - 6):start]) or english.search(before):
