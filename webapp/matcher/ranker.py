@@ -39,6 +39,7 @@ from sklearn.svm import LinearSVC
 from threadpoolctl import threadpool_limits
 
 from .features import CJK_RUN, Feature, blocks, kind_of, raw_grams
+from .fitting import apart
 from .pairs import pair_features
 
 # Blocks, each TF-IDF weighted and normalised on its own, then weighted: the many character n-grams do not drown the
@@ -205,9 +206,12 @@ class Ranker:
         # "~notice:look-alike", "~notice:marketing", ...): a look-alike of a type, an advert and small talk are
         # not alike, and one hyperplane for all of them blurs each. A text reads benign to stage 2 when one of
         # these leads every type.
-        def solve():  # liblinear lets go of the GIL: these fit on the other core while the raw view is counted
-            return (LogisticRegression(C=self.C_SCAM, solver="liblinear").fit(matrix, scam, sample_weight=weights),
-                    LinearSVC(C=self.C_SVM, tol=self.TOL_SVM, random_state=0).fit(matrix, labels))
+        # The types' SVM, the longest fit, in a forked process (fitting.py: liblinear's one random generator per
+        # process); the three others one after another on a thread here, which liblinear lets go of the GIL.
+        typing = apart(LinearSVC(C=self.C_SVM, tol=self.TOL_SVM, random_state=0), matrix, labels)
+
+        def solve():
+            return LogisticRegression(C=self.C_SCAM, solver="liblinear").fit(matrix, scam, sample_weight=weights)
 
         types_only = np.flatnonzero(scam)
 
@@ -226,8 +230,9 @@ class Ranker:
             solving_raw = pool.submit(solve_raw)  # after `solve`, on the same thread
             if meanwhile is not None:
                 meanwhile()
-            scam_model, type_model = solving.result()
+            scam_model = solving.result()
             raw_model, raw_types = solving_raw.result()
+        type_model = typing()
         classes = [str(c) for c in type_model.classes_]
         kept = [i for i, c in enumerate(classes) if c not in benign_labels]
         none = [i for i, c in enumerate(classes) if c in benign_labels]
