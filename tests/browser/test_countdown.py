@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from uuid import uuid4
 
 import pytest
 
@@ -22,7 +23,7 @@ def open_question(live_app):
 
     app, base = live_app
     with app.app_context():
-        organizer = factories.organizer(f"countdown{datetime.now().timestamp():.0f}", "pw")
+        organizer = factories.organizer(f"countdown-{uuid4().hex[:12]}", "pw")
         code, _token = factories.live_session(organizer.id, time_limit=60, count=2)
     return app, base, code, service
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import datetime
+from uuid import uuid4
 
 from tests import factories
 from webapp.classroom import codes
@@ -25,7 +25,7 @@ def test_the_first_phone_polls_at_the_interval_the_filling_hall_sets(live_app, c
     monkeypatch.setattr(codes, "POLL_STEPS", ((1, 1000),))  # one player polls every second, a "hall" of three
     monkeypatch.setattr(codes, "POLL_MAX_MS", 3000)  # every 3 s
     with app.app_context():
-        organizer = factories.organizer(f"lobby{datetime.now().timestamp():.0f}", "pw")
+        organizer = factories.organizer(f"lobby-{uuid4().hex[:12]}", "pw")
         code, _token = factories.live_session(organizer.id, count=2)
     page = context_factory().new_page()
     polls: list[float] = []
