@@ -64,7 +64,8 @@ _HANDED_OVER_EN = [
 _STUCK = [
     r"(本金|钱还在|我的钱|资金还在)[^。！？]{0,20}(出金|提现|提款|提币|提不|取不出|不给提|冻结)"
     r"|(出金|提现|提款|提币|冻结)[^。！？]{0,24}(本金|钱(都|还)?(还)?在里面)",
-    r"\b(savings|principal|my money|my deposit)\b.{0,50}\b(withdraw|cash out|frozen)|\bwithdrawals?\b.{0,40}\b(pending|blocked|frozen|refused)",
+    r"\b(savings|principal|my money|my deposit)\b.{0,50}\b(withdraw|cash out|frozen)"
+    r"|\bwithdrawals?\b.{0,40}\b(pending|blocked|frozen|refused)",
 ]
 # Going on right now.
 _ONGOING_ZH = [
