@@ -37,9 +37,12 @@ def _kept(model) -> Fitted:
 
 def apart(model, matrix, labels) -> Callable[[], Fitted]:
     """Start fitting `model` on (matrix, labels) in a forked process; the function returned waits for it."""
+    def here() -> Fitted:
+        return _kept(model.fit(matrix, labels))
+
     classes = np.unique(labels)  # as scikit-learn orders them
     if len(classes) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return lambda: _kept(model.fit(matrix, labels))  # too few classes: the fit itself says why
+        return here  # too few classes: the fit itself says why
     rows, width = (1 if len(classes) == 2 else len(classes)), matrix.shape[1]
     cells = rows * width + rows + 1  # the weights, the intercepts, and a last cell set to 1 when they are written
     shared = mmap.mmap(-1, cells * 8)  # anonymous memory, shared with the child after the fork
@@ -58,7 +61,7 @@ def apart(model, matrix, labels) -> Callable[[], Fitted]:
             child.start()
     except (AssertionError, OSError):  # inside a daemonic process, or no process to be had: fit here
         shared.close()
-        return lambda: _kept(model.fit(matrix, labels))
+        return here
 
     def result() -> Fitted:
         child.join()  # its exit code may be lost (a server's own SIGCHLD handler reaping it): the last cell tells
@@ -67,6 +70,6 @@ def apart(model, matrix, labels) -> Callable[[], Fitted]:
         fitted = Fitted(out[:rows * width].reshape(rows, width).copy(), out[rows * width:-1].copy(), classes)
         del out  # the buffer's last view, before the memory is let go
         shared.close()
-        return fitted if written else _kept(model.fit(matrix, labels))
+        return fitted if written else here()
 
     return result
