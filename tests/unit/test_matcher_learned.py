@@ -673,7 +673,8 @@ def test_held_out_content_stays_above_a_floor(catalog):
     # fold also asks 34 of the new scam texts and 28 of the look-alikes, 0.824 / 0.941 / 0.964 on them; on the fold's
     # older texts 0.877 / 0.950 / 0.973; all together 0.874 / 0.949 / 0.972, accepted 0.899, English rejection 0.960.
     # With 152 scam texts for four more types and 230 English texts (SCAM_LATIN 0.78): 0.880 / 0.945 / 0.976, accepted
-    # 0.902, English rejection 0.964 (over all five folds 0.877 / 0.945 / 0.966).
+    # 0.902, English rejection 0.964 (over all five folds 0.877 / 0.945 / 0.966). With 368 short situations and look-alikes
+    # in zh-Hans and English: 0.893 / 0.956 / 0.972, accepted 0.914, English rejection 0.956.
     assert top1 >= 0.870 and top3 >= 0.940 and rejection >= 0.965, (top1, top3, rejection)
     assert accepted >= 0.895, accepted
     assert english_rejection >= 0.945, english_rejection
