@@ -27,12 +27,16 @@ def test_a_fit_in_the_child_has_the_weights_of_a_fit_here(classes):
     assert list(apart.classes_) == list(here.classes_)
 
 
-class FailsInAChild(LinearSVC):
-    """Fits only in the process that made it: stands for a child that dies before it writes."""
+class KnowsItsParent(LinearSVC):
+    """An SVM that knows the process which made it (its fit in a child is told apart from one here)."""
 
     def __init__(self, parent: int = 0, **kwargs):
         super().__init__(**kwargs)
         self.parent = parent
+
+
+class FailsInAChild(KnowsItsParent):
+    """Fits only in the process that made it: stands for a child that dies before it writes."""
 
     def fit(self, X, y, sample_weight=None):
         if os.getpid() != self.parent:
@@ -60,11 +64,7 @@ def test_without_fork_the_ranker_is_the_same(monkeypatch):
     assert np.array_equal(forked._type_w, serial._type_w) and np.array_equal(forked._none_w, serial._none_w)
 
 
-class FitsOnlyInAChild(LinearSVC):
-    def __init__(self, parent: int = 0, **kwargs):
-        super().__init__(**kwargs)
-        self.parent = parent
-
+class FitsOnlyInAChild(KnowsItsParent):
     def fit(self, X, y, sample_weight=None):
         assert os.getpid() != self.parent, "fitted in this process, not in a child"
         return super().fit(X, y, sample_weight)
