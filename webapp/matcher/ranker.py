@@ -208,7 +208,7 @@ class Ranker:
         # these leads every type.
         # The types' SVM, the longest fit, in a forked process (fitting.py: liblinear's one random generator per
         # process); the three others one after another on a thread here, which liblinear lets go of the GIL.
-        typing = apart(LinearSVC(C=self.C_SVM, tol=self.TOL_SVM, random_state=0), matrix, labels)
+        types_fitting = apart(LinearSVC(C=self.C_SVM, tol=self.TOL_SVM, random_state=0), matrix, labels)
 
         def solve():
             return LogisticRegression(C=self.C_SCAM, solver="liblinear").fit(matrix, scam, sample_weight=weights)
@@ -232,7 +232,7 @@ class Ranker:
                 meanwhile()
             scam_model = solving.result()
             raw_model, raw_types = solving_raw.result()
-        type_model = typing()
+        type_model = types_fitting()
         classes = [str(c) for c in type_model.classes_]
         kept = [i for i, c in enumerate(classes) if c not in benign_labels]
         none = [i for i, c in enumerate(classes) if c in benign_labels]
