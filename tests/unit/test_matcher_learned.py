@@ -675,6 +675,9 @@ def test_held_out_content_stays_above_a_floor(catalog):
     # With 152 scam texts for four more types and 230 English texts (SCAM_LATIN 0.78): 0.880 / 0.945 / 0.976, accepted
     # 0.902, English rejection 0.964 (over all five folds 0.877 / 0.945 / 0.966). With 368 short situations and look-alikes
     # in zh-Hans and English: 0.893 / 0.956 / 0.972, accepted 0.914, English rejection 0.956.
+    # ranker-20 content (288 scam texts and 72 look-alikes by new hands for twelve types): 0.882 / 0.950 / 0.965 (362 of
+    # 375), accepted 0.903, English rejection 0.952; of that, the fold's older texts 0.889 / 0.953 / 0.969, the 63 new
+    # scam texts and 15 new look-alikes 0.794 / 0.905 / 0.867 (texts by new hands are harder to one another).
     assert top1 >= 0.870 and top3 >= 0.940 and rejection >= 0.965, (top1, top3, rejection)
     assert accepted >= 0.895, accepted
     assert english_rejection >= 0.945, english_rejection
