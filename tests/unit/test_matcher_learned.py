@@ -396,11 +396,12 @@ def test_the_build_vectoriser_gives_scikit_learns_tf_idf_block_by_block(catalog)
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from webapp.matcher.ranker import BLOCKS, _Space, blocked, tokens
+    from webapp.matcher.ranker import BLOCKS, blocked, tokens
+    from webapp.matcher.space import Space
 
     texts = [normalise(e.text) for e in examples(catalog)[::7]]
     docs = [blocked(text) for text in texts]
-    space = _Space(docs, [weight for _, weight in BLOCKS.values()])
+    space = Space(docs, [weight for _, weight in BLOCKS.values()])
     parts, columns, offset = [], {}, 0
     for index, (_, weight) in enumerate(BLOCKS.values()):
         vectorizer = TfidfVectorizer(analyzer=lambda doc, i=index: doc[i], sublinear_tf=True)
@@ -449,9 +450,10 @@ def test_stage_one_asks_three_views_and_balances_each_language():
     assert both > ranker.scam_probability(ranker.vector(normalise("你好")), normalise("你好"))
 
 
-def test_stage_two_averages_the_features_svm_and_the_raw_grams_svm():
-    """P(type | scam): a softmax over the sum of two views' margins, the matcher's features' SVM and an SVM
-    over the types alone on the plain character grams (weighed Ranker.RAW_TYPES)."""
+def test_stage_two_sums_the_features_svm_the_raw_grams_svm_and_naive_bayes():
+    """P(type | scam): a softmax over the sum of three views, the matcher's features' SVM, an SVM over the types
+    alone on the plain character grams (weighed Ranker.RAW_TYPES), and complement naive Bayes on the features,
+    its log-likelihoods standardised over the types (weighed Ranker.NB_TYPES)."""
     import numpy as np
 
     from webapp.matcher.ranker import Ranker
@@ -465,11 +467,21 @@ def test_stage_two_averages_the_features_svm_and_the_raw_grams_svm():
     vector, raw = ranker.vector(text), ranker.raw_vector(text)
     features = ranker._type_w @ vector.toarray()[0] + ranker._type_bias
     grams = ranker._raw_type_w @ raw.toarray()[0] + ranker._raw_type_bias
-    margins = (features + Ranker.RAW_TYPES * grams) * Ranker.TEMPERATURE
+    from sklearn.naive_bayes import ComplementNB
+
+    scam = [i for i, label in enumerate(labels) if not label.startswith("~")]
+    train = np.array([ranker.vector(normalise(texts[i])).toarray()[0] for i in scam])
+    naive = ComplementNB(alpha=Ranker.NB_ALPHA).fit(train, [labels[i] for i in scam])
+    likelihood = naive.feature_log_prob_ @ vector.toarray()[0]  # classes a, b, c: as ranker.types
+    standard = (likelihood - likelihood.mean()) / likelihood.std()
+    margins = (features + Ranker.RAW_TYPES * grams + Ranker.NB_TYPES * standard) * Ranker.TEMPERATURE
     expected = np.exp(margins - margins.max()) / np.exp(margins - margins.max()).sum()
     got = dict(ranker.type_probabilities(vector, raw))
     assert np.allclose([got[t] for t in ranker.types], expected)
     assert max(got, key=got.get) == "b" and np.isclose(sum(got.values()), 1.0)
+    # without the third view the shares differ: naive Bayes has its say
+    plain = (features + Ranker.RAW_TYPES * grams) * Ranker.TEMPERATURE
+    assert not np.allclose(np.exp(plain - plain.max()) / np.exp(plain - plain.max()).sum(), expected)
 
 
 def test_key_expressions_weigh_little_in_stage_one_and_fully_in_stage_two():
@@ -678,8 +690,9 @@ def test_held_out_content_stays_above_a_floor(catalog):
     # ranker-20 content (288 scam texts and 72 look-alikes by new hands for twelve types): 0.882 / 0.950 / 0.965 (362 of
     # 375), accepted 0.903, English rejection 0.952; of that, the fold's older texts 0.889 / 0.953 / 0.969, the 63 new
     # scam texts and 15 new look-alikes 0.794 / 0.905 / 0.867 (texts by new hands are harder to one another).
-    assert top1 >= 0.870 and top3 >= 0.940 and rejection >= 0.965, (top1, top3, rejection)
-    assert accepted >= 0.895, accepted
+    # With complement naive Bayes as stage 2's third view: 0.894 / 0.955 / 0.965, accepted 0.915.
+    assert top1 >= 0.885 and top3 >= 0.945 and rejection >= 0.965, (top1, top3, rejection)
+    assert accepted >= 0.905, accepted
     assert english_rejection >= 0.945, english_rejection
 
 
