@@ -111,6 +111,11 @@ def test_cues_pool_the_ways_of_saying_one_thing_whatever_the_type():
     assert "after" in said("老公把工资都充进去了") and "after" in said("he has topped up his whole salary")
     assert "after" in said("the shop took my money and sent nothing")
     assert said("领导让我周五前交报告") == set() and said("they told me not to tell my family") == set()
+    assert "aware" in said("社区民警来讲反诈知识，还教我们家定暗号") and "aware" in said("we agreed a family code word")
+    assert "aware" in said("银行从来不会索要验证码") and "aware" in said("the counsellor gave a talk on sextortion")
+    # but not a scam's own words: a password for the courier at the door, a promise, a chat about investing
+    assert "aware" not in said("取完交给骑电动车的人，对上暗号就行") and "aware" not in said("我不会让你吃亏的")
+    assert "aware" not in said("he wanted to talk about investing") and "aware" not in said("免费健康讲座送鸡蛋")
     assert "cue:after" in pairs("已经付了定金")  # in the pairs block of the matcher's features
 
 
@@ -691,6 +696,7 @@ def test_held_out_content_stays_above_a_floor(catalog):
     # 375), accepted 0.903, English rejection 0.952; of that, the fold's older texts 0.889 / 0.953 / 0.969, the 63 new
     # scam texts and 15 new look-alikes 0.794 / 0.905 / 0.867 (texts by new hands are harder to one another).
     # With complement naive Bayes as stage 2's third view: 0.894 / 0.955 / 0.965, accepted 0.915.
+    # With cues.py's `aware` and Matcher.SCAM 0.80: 0.893 / 0.955 / 0.971, accepted 0.913, English rejection 0.963.
     assert top1 >= 0.885 and top3 >= 0.945 and rejection >= 0.965, (top1, top3, rejection)
     assert accepted >= 0.905, accepted
     assert english_rejection >= 0.945, english_rejection
