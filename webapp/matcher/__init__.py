@@ -91,7 +91,7 @@ class Matcher:
     # ranker-20's 36 English look-alikes more are harder (talks about a scam, a family code word): at 0.78 English
     # rejection fell to 0.962, behind the baseline's 0.964; 0.81 and 0.82 tie it (766 of 795), 0.83 is ahead (769),
     # English top-1/top-3 0.876/0.926 -> about 0.866/0.916 (the baseline's 0.826/0.902). With cues.py's `aware` cue,
-    # SCAM 0.83 -> 0.80 for text with Chinese: its rejection 0.971 -> 0.967, top-1/top-3 0.905/0.962 -> 0.909/0.966.
+    # SCAM 0.83 -> 0.80 for text with Chinese: its rejection 0.972 -> 0.966, top-1/top-3 0.905/0.962 -> 0.909/0.966.
     VETO = 0.9  # and below this, stage 2 must not find the text more like a look-alike than any type
     SURE = 0.3  # stage 2: the best type is sure with this P(type | scam),
     LEAD = 2.0  # or this many times the second's; else a hedged top 3

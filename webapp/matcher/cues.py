@@ -18,9 +18,10 @@ at Matcher.SCAM/SCAM_LATIN 0.85/0.76; at 0.82/0.76, 0.858/0.934/0.955 and narrat
 `evasive` (ranker-14): the other side will not answer, show a face or talk, hangs up, only types. Alone, narrated
 0.925/0.950/0.938 -> 0.944/0.961/0.939; with pairs.py's new requests, 0.950/0.969/0.936 (see there).
 `aware` (ranker-21): being taught to guard against scams (a talk, a notice, a family code word, "they will never
-ask"), what many look-alikes that talk about a scam have: held-out rejection 0.970 -> 0.971 (English 0.967 -> 0.970,
-pasted 0.976 -> 0.981), unseen.yaml rejection 0.960 -> 0.968, top-1 level; with Matcher.SCAM 0.83 -> 0.80 after it,
-top-1/top-3 0.884/0.941 -> 0.886/0.943 (zh-Hans 0.905/0.962 -> 0.909/0.966), unseen.yaml 0.877/0.941 -> 0.883/0.948.
+ask"), what many look-alikes that talk about a scam have: held-out rejection 0.970 -> 0.971 (English 0.967 -> 0.969,
+pasted 0.976 -> 0.986), unseen.yaml rejection 0.960 -> 0.968, top-1 level; with Matcher.SCAM 0.83 -> 0.80 after it,
+top-1/top-3/rejection 0.884/0.942/0.971 -> 0.886/0.944/0.968 (zh-Hans 0.905/0.962/0.972 -> 0.909/0.966/0.966),
+unseen.yaml 0.877/0.941/0.968 -> 0.883/0.948/0.960 (zh-Hans and English folds, not re-asked in zh-Hant).
 """
 
 from __future__ import annotations
