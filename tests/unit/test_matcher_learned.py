@@ -460,6 +460,7 @@ def test_stage_two_sums_the_features_svm_the_raw_grams_svm_and_naive_bayes():
     alone on the plain character grams (weighed Ranker.RAW_TYPES), and complement naive Bayes on the features,
     its log-likelihoods standardised over the types (weighed Ranker.NB_TYPES)."""
     import numpy as np
+    from sklearn.naive_bayes import ComplementNB
 
     from webapp.matcher.ranker import Ranker
 
@@ -472,8 +473,6 @@ def test_stage_two_sums_the_features_svm_the_raw_grams_svm_and_naive_bayes():
     vector, raw = ranker.vector(text), ranker.raw_vector(text)
     features = ranker._type_w @ vector.toarray()[0] + ranker._type_bias
     grams = ranker._raw_type_w @ raw.toarray()[0] + ranker._raw_type_bias
-    from sklearn.naive_bayes import ComplementNB
-
     scam = [i for i, label in enumerate(labels) if not label.startswith("~")]
     train = np.array([ranker.vector(normalise(texts[i])).toarray()[0] for i in scam])
     naive = ComplementNB(alpha=Ranker.NB_ALPHA).fit(train, [labels[i] for i in scam])
